@@ -1,0 +1,65 @@
+"""All terminal output goes through here: one stdout console, one stderr console.
+
+Off a terminal, Rich prints plain text without colour; renderers also drop boxes.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+
+from rich.console import Console
+
+
+class Verbosity(enum.IntEnum):
+    QUIET = 0
+    NORMAL = 1
+    VERBOSE = 2
+
+
+def _console(stderr: bool) -> Console:
+    # NO_COLOR is honoured by Rich itself; a wide fixed width off a terminal keeps
+    # cron logs readable instead of wrapping at 80 columns.
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=None)
+
+
+out = _console(stderr=False)
+err = _console(stderr=True)
+state = {"verbosity": Verbosity.NORMAL, "debug": False}
+
+
+def set_verbosity(quiet: bool, verbose: bool) -> Verbosity:
+    level = Verbosity.NORMAL
+    if quiet:
+        level = Verbosity.QUIET
+    elif verbose:
+        level = Verbosity.VERBOSE
+    state["verbosity"] = level
+    return level
+
+
+def verbosity() -> Verbosity:
+    return state["verbosity"]  # type: ignore[return-value]
+
+
+def error(message: str) -> None:
+    """An expected failure, on stderr, without a traceback."""
+    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+
+
+def warn(message: str) -> None:
+    err.print(f"[yellow]warning:[/] {message}", markup=True, highlight=False)
+
+
+def info(message: str) -> None:
+    if verbosity() >= Verbosity.NORMAL:
+        out.print(message, markup=False, highlight=False)
+
+
+def detail(message: str) -> None:
+    if verbosity() >= Verbosity.VERBOSE:
+        err.print(message, markup=False, highlight=False)
+
+
+def is_terminal() -> bool:
+    return out.is_terminal and not os.environ.get("RECONCILE_PLAIN")

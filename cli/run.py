@@ -1,0 +1,5 @@
+"""`reconcile run`: the morning reconcile (placeholder)."""
+
+
+def run() -> int:
+    return 0
