@@ -1,5 +1,266 @@
-"""`reconcile ledger ...`: reservations and the audit trail (placeholder)."""
+"""`reconcile ledger ...`: hold and release stock, list the holds, check the ledger.
+
+Commands read their options, call reconcile.ledger and print through cli.output;
+expected failures are LedgerErrors that cli.app turns into exit code 2.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
 
 import typer
+from rich import box
+from rich.table import Table
+from rich.text import Text
 
-app = typer.Typer(help="Hold and release stock; read the audit trail.", no_args_is_help=True)
+from cli import output
+from reconcile.errors import LedgerError
+from reconcile.ledger import (
+    DEFAULT_LEDGER,
+    Ledger,
+    Reservation,
+    parse_qty,
+    parse_ttl,
+    when_text,
+)
+
+app = typer.Typer(
+    help="Hold and release stock; read the audit trail.", no_args_is_help=True
+)
+
+LedgerOption = Annotated[
+    Path,
+    typer.Option(
+        "--ledger",
+        metavar="FILE",
+        dir_okay=False,
+        help="The ledger file: holds and history kept between runs. Created on the "
+        "first hold; reading a missing one creates nothing.",
+    ),
+]
+
+
+PLAIN_WIDTH = 240
+
+
+class ListFormat(enum.StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def reserve(
+    sku: Annotated[
+        str,
+        typer.Argument(
+            metavar="SKU", help="The SKU to hold, exactly as in Shopify (00417)."
+        ),
+    ],
+    qty: Annotated[
+        str,
+        typer.Argument(
+            metavar="QTY", help="How many units to hold: a whole number above 0."
+        ),
+    ],
+    location: Annotated[
+        str,
+        typer.Option(
+            "--location", help="The location the units are held at (Main Warehouse)."
+        ),
+    ],
+    order: Annotated[
+        str,
+        typer.Option(
+            "--order", help="The order or reference they are held for (#1001)."
+        ),
+    ],
+    ttl: Annotated[
+        str,
+        typer.Option(
+            "--ttl",
+            help="How long the hold should last before it shows as overdue: 30m, 2h, "
+            "3d, 1w or 1d12h.",
+        ),
+    ],
+    note: Annotated[
+        str | None,
+        typer.Option(
+            "--note", help="Why the units are held, for whoever reads it later."
+        ),
+    ] = None,
+    ledger: LedgerOption = DEFAULT_LEDGER,
+) -> None:
+    """Hold units of a SKU for an order, so they no longer count as available."""
+    hold = Ledger(ledger).reserve(
+        sku,
+        parse_qty(qty),
+        location=location,
+        order=order,
+        ttl=parse_ttl(ttl),
+        at=_now(),
+        note=note,
+    )
+
+    output.info(
+        f"Held {_what(hold)} until {when_text(hold.expires_at)} (hold {hold.hold_id})."
+    )
+
+
+@app.command()
+def release(
+    hold_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="HOLD_ID", help="The hold to release, like H-1 (see `ledger list`)."
+        ),
+    ],
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", help="Why it is released, kept in the audit trail."),
+    ] = None,
+    ledger: LedgerOption = DEFAULT_LEDGER,
+) -> None:
+    """End a hold: its units count as available again."""
+    hold = Ledger(ledger).release(hold_id, at=_now(), reason=reason)
+
+    because = f" Reason: {reason}." if reason else ""
+    output.info(f"Released hold {hold.hold_id}: {_what(hold)}.{because}")
+
+
+@app.command("list")
+def list_holds(
+    show_all: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Show every hold with its state, released, fulfilled and expired "
+            "ones too.",
+        ),
+    ] = False,
+    output_format: Annotated[
+        ListFormat,
+        typer.Option("--format", help="table to read, json for scripts."),
+    ] = ListFormat.table,
+    ledger: LedgerOption = DEFAULT_LEDGER,
+) -> None:
+    """Show the active holds; an overdue one is probably holding stock for nothing."""
+    now = _now()
+    holds = Ledger(ledger).reservations()
+    if not show_all:
+        holds = [hold for hold in holds if hold.state == "active"]
+
+    if output_format is ListFormat.json:
+        rows = [_hold_row(hold, now) for hold in holds]
+        text = json.dumps(rows, indent=2, ensure_ascii=False)
+        output.out.print(text, markup=False, highlight=False, soft_wrap=True)
+    elif holds:
+        _print_table(_holds_table(holds, now))
+    else:
+        output.info(f"No {'' if show_all else 'active '}holds in {ledger}.")
+
+
+@app.command()
+def verify(ledger: LedgerOption = DEFAULT_LEDGER) -> None:
+    """Check that no event was changed or removed since it was written."""
+    book = Ledger(ledger)
+    problems = book.verify()
+    if problems:
+        listed = "\n".join(f"  {problem}" for problem in problems)
+        raise LedgerError(
+            f"the ledger {ledger} is broken: {len(problems)} problem(s); it was "
+            f"changed outside reconcile:\n{listed}"
+        )
+
+    count = len(book.events())
+    noun = "event" if count == 1 else "events"
+    missing = "" if book.exists() else f" ({ledger} does not exist yet)"
+    output.info(f"Ledger intact: {count} {noun}{missing}")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _what(hold: Reservation) -> str:
+    """3 x 00417 at Main Warehouse for order #1001"""
+    text = f"{hold.qty} x {hold.sku}"
+    if hold.location:
+        text += f" at {hold.location}"
+    if hold.order:
+        text += f" for order {hold.order}"
+    return text
+
+
+def _state(hold: Reservation, now: datetime) -> str:
+    return "overdue" if hold.overdue(now) else hold.state
+
+
+def _hold_row(hold: Reservation, now: datetime) -> dict:
+    return {
+        "hold": hold.hold_id,
+        "sku": hold.sku,
+        "qty": hold.qty,
+        "location": hold.location,
+        "order": hold.order,
+        "created": _iso(hold.created_at),
+        "expires": _iso(hold.expires_at),
+        "state": hold.state,
+        "overdue": hold.overdue(now),
+    }
+
+
+def _holds_table(holds: list[Reservation], now: datetime) -> Table:
+    # Off a terminal (cron mail, a pipe) boxes are noise.
+    table = Table(box=box.SIMPLE_HEAD if output.is_terminal() else None)
+    # Ids and quantities never wrap; places and times may, on a narrow terminal.
+    table.add_column("Hold", no_wrap=True)
+    table.add_column("SKU", no_wrap=True)
+    table.add_column("Qty", no_wrap=True, justify="right")
+    table.add_column("Location", min_width=10)
+    table.add_column("Order", min_width=6)
+    table.add_column("Created (UTC)", min_width=10)
+    table.add_column("Expires (UTC)", min_width=10)
+    table.add_column("State", no_wrap=True)
+
+    for hold in holds:
+        # Text cells: a SKU like "[A-1]" must not be read as Rich markup.
+        table.add_row(*(Text(cell) for cell in _table_cells(hold, now)))
+    return table
+
+
+def _print_table(table: Table) -> None:
+    if output.is_terminal():
+        output.out.print(table)
+        return
+
+    # Off a terminal the console is 80 columns wide; rendering wider keeps one
+    # hold per line, which is what a cron mail or grep wants.
+    options = output.out.options.update_width(PLAIN_WIDTH)
+    for line in output.out.render_lines(table, options, pad=False):
+        text = "".join(segment.text for segment in line).rstrip()
+        output.out.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def _table_cells(hold: Reservation, now: datetime) -> tuple[str, ...]:
+    return (
+        hold.hold_id,
+        hold.sku,
+        str(hold.qty),
+        hold.location or "-",
+        hold.order or "-",
+        _minutes(hold.created_at),
+        _minutes(hold.expires_at),
+        _state(hold, now),
+    )
+
+
+def _minutes(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

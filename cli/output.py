@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 import os
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 
 
 class Verbosity(enum.IntEnum):
@@ -17,10 +17,16 @@ class Verbosity(enum.IntEnum):
     VERBOSE = 2
 
 
+PLAIN_WIDTH = 160
+
+
 def _console(stderr: bool) -> Console:
-    # NO_COLOR is honoured by Rich itself; a wide fixed width off a terminal keeps
-    # cron logs readable instead of wrapping at 80 columns.
-    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=None)
+    # NO_COLOR is honoured by Rich itself. Off a terminal Rich would wrap at 80
+    # columns; cron logs and pipes read better one finding per line.
+    console = Console(stderr=stderr, highlight=False, soft_wrap=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = PLAIN_WIDTH
+    return console
 
 
 out = _console(stderr=False)
@@ -63,3 +69,9 @@ def detail(message: str) -> None:
 
 def is_terminal() -> bool:
     return out.is_terminal and not os.environ.get("RECONCILE_PLAIN")
+
+
+def show(renderables: list[RenderableType]) -> None:
+    """Print a screen built by a renderer, one part after another."""
+    for part in renderables:
+        out.print(part, highlight=False)

@@ -1,0 +1,421 @@
+"""The morning reconcile: read every input, run the three checks, freeze the result.
+
+`reconcile()` reads and checks; it writes nothing. Bad input raises InputError with
+every problem found across all files, before any report or ledger event exists.
+`record_run()` appends the run to the ledger once its reports are written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from reconcile.checks import FINDING_COLUMNS
+from reconcile.checks.mismatch import listing_mismatches, orders_not_in_shopify
+from reconcile.checks.negative import negative_stock
+from reconcile.checks.projection import Inputs, mark_counted, project
+from reconcile.checks.stale import stale_holds, stale_orders
+from reconcile.config import Settings
+from reconcile.errors import InputError, InputProblem
+from reconcile.ledger import Ledger
+from reconcile.model import KINDS, SEVERITY_RANK, Finding, RunResult, SourceInfo
+from reconcile.normalise import normalise
+from reconcile.sources import ReadContext, ReadResult, expand_paths, read_file
+
+HOUR = pd.Timedelta(hours=1)
+MAX_EXAMPLES = 5
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    paths: tuple[Path, ...]
+    settings: Settings
+    as_of: datetime
+    snapshot_time: datetime | None
+    ledger_path: Path
+    demo: bool = False
+
+
+def new_run_id(now: datetime) -> str:
+    return f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+
+
+def reconcile(request: RunRequest, run_id: str) -> RunResult:
+    reads, warnings = _read_all(request)
+    inputs = _inputs(reads, request)
+
+    lines = mark_counted(inputs, request.settings)
+    per_sku = project(inputs, lines, request.settings)
+    findings = _run_checks(inputs, lines, per_sku, request.settings)
+    findings = _with_status(findings, Ledger(request.ledger_path), request.as_of)
+
+    warnings += _demand_warnings(lines, per_sku)
+    return RunResult(
+        run_id=run_id,
+        as_of=request.as_of,
+        snapshot_time=request.snapshot_time,
+        fail_on=request.settings.fail_on,
+        sources=tuple(_source_info(path, read, request) for path, read in reads),
+        findings=findings,
+        warnings=tuple(warnings),
+        channel_summary=_channel_summary(reads, lines),
+        demo=request.demo,
+    )
+
+
+def _file_as_of(path: Path, request: RunRequest) -> datetime:
+    if request.snapshot_time is not None:
+        return request.snapshot_time
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC)
+
+
+def _read_all(
+    request: RunRequest,
+) -> tuple[list[tuple[Path, ReadResult]], list[InputProblem]]:
+    files, errors = expand_paths(request.paths)
+    reads: list[tuple[Path, ReadResult]] = []
+    warnings: list[InputProblem] = []
+    for path in files:
+        ctx = ReadContext(request.settings.timezone, _file_as_of(path, request))
+        result = read_file(path, ctx)
+        if isinstance(result, list):
+            errors.extend(result)
+            continue
+        errors.extend(result.problems.errors)
+        warnings.extend(result.problems.warnings)
+        reads.append((path, result))
+
+    if not errors and not any(r.layout.table == "stock" for _, r in reads):
+        errors.append(
+            InputProblem(
+                ", ".join(str(p) for p in request.paths) or "(no input)",
+                "no Shopify inventory export among the inputs; add inventory_export_1.csv "
+                "(Products > Inventory > Export, all quantity types)",
+            )
+        )
+    if errors:
+        raise InputError(errors)
+    warnings.extend(_stale_inputs(reads, request))
+    return reads, warnings
+
+
+def _stale_inputs(
+    reads: list[tuple[Path, ReadResult]], request: RunRequest
+) -> list[InputProblem]:
+    limit = request.settings.stale_input_hours
+    stale = []
+    for path, _ in reads:
+        age = (request.as_of - _file_as_of(path, request)).total_seconds() / 3600
+        if age > limit:
+            stale.append(
+                InputProblem(
+                    path.name,
+                    f"was taken {age:.0f} hours before the run clock (limit {limit}); "
+                    "download a fresh export or give --snapshot-time",
+                )
+            )
+    return stale
+
+
+def _frames(reads: list[tuple[Path, ReadResult]], table: str) -> list[pd.DataFrame]:
+    return [r.frame for _, r in reads if r.layout.table == table]
+
+
+def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+    return pd.concat(frames, ignore_index=True)
+
+
+def _inputs(reads: list[tuple[Path, ReadResult]], request: RunRequest) -> Inputs:
+    settings = request.settings
+    stock = normalise(
+        pd.concat(_frames(reads, "stock"), ignore_index=True).assign(channel="shopify"),
+        settings,
+    )
+    listing_columns = [
+        "sku",
+        "channel",
+        "listed_qty",
+        "compared",
+        "title",
+        "file",
+        "row",
+    ]
+    listings = normalise(_concat(_frames(reads, "listings"), listing_columns), settings)
+    lines = _concat(_frames(reads, "order_lines"), ORDER_COLUMNS)
+    lines = normalise(lines, settings)
+    shopify = lines.loc[lines["channel"] == "shopify"].reset_index(drop=True)
+    marketplace = lines.loc[lines["channel"] != "shopify"].reset_index(drop=True)
+    ledger = Ledger(request.ledger_path)
+    return Inputs(
+        stock=stock,
+        listings=listings,
+        marketplace=marketplace,
+        shopify=shopify,
+        holds=normalise(_holds(ledger), settings),
+        corrections=normalise(_corrections(ledger), settings),
+        snapshot_time=_snapshot_time(reads, "stock", request),
+        shopify_orders_as_of=_orders_as_of(reads, request),
+        as_of=request.as_of,
+    )
+
+
+ORDER_COLUMNS = [
+    "channel",
+    "order_id",
+    "line_id",
+    "sku",
+    "title",
+    "ordered_qty",
+    "open_qty",
+    "created_at",
+    "status",
+    "is_open",
+    "ships_from_shopify",
+    "merchant_order_id",
+    "file",
+    "row",
+    "financial_status",
+    "ref:Tags",
+    "ref:Notes",
+    "ref:Note Attributes",
+    "ref:Payment Reference",
+]
+
+
+def _snapshot_time(
+    reads: list[tuple[Path, ReadResult]], table: str, request: RunRequest
+) -> datetime:
+    times = [_file_as_of(path, request) for path, r in reads if r.layout.table == table]
+    return min(times)
+
+
+def _orders_as_of(
+    reads: list[tuple[Path, ReadResult]], request: RunRequest
+) -> datetime | None:
+    times = [
+        _file_as_of(p, request) for p, r in reads if r.layout.name == "shopify_orders"
+    ]
+    return min(times) if times else None
+
+
+def _holds(ledger: Ledger) -> pd.DataFrame:
+    columns = [
+        "hold_id",
+        "sku",
+        "qty",
+        "location",
+        "order",
+        "created_at",
+        "expires_at",
+        "channel",
+    ]
+    active = [r for r in ledger.reservations() if r.state == "active"]
+    frame = pd.DataFrame(
+        [
+            (
+                r.hold_id,
+                r.sku,
+                r.qty,
+                r.location,
+                r.order,
+                r.created_at,
+                r.expires_at,
+                "shopify",
+            )
+            for r in active
+        ],
+        columns=columns,
+    )
+    for column in ("created_at", "expires_at"):
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    return frame.astype({"sku": "str", "hold_id": "str", "qty": "int64"})
+
+
+def _corrections(ledger: Ledger) -> pd.DataFrame:
+    rows = [
+        (c["sku"], int(c.get("delta") or 0), c.get("effective_at") or c.get("at"))
+        for c in ledger.corrections()
+        if c.get("sku")
+    ]
+    frame = pd.DataFrame(rows, columns=["sku", "delta", "effective_at"])
+    frame["effective_at"] = pd.to_datetime(frame["effective_at"], utc=True)
+    return frame.assign(channel="shopify").astype({"sku": "str", "delta": "int64"})
+
+
+def _run_checks(
+    inputs: Inputs, lines: pd.DataFrame, per_sku: pd.DataFrame, settings: Settings
+) -> pd.DataFrame:
+    frames = [
+        negative_stock(per_sku, inputs.stock, lines, settings),
+        listing_mismatches(per_sku, inputs.listings, settings),
+        orders_not_in_shopify(lines, settings, inputs.shopify_orders_as_of),
+        stale_holds(inputs.holds, inputs.shopify, inputs.as_of),
+        stale_orders(inputs.shopify, settings, inputs.as_of),
+    ]
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=list(FINDING_COLUMNS))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _with_status(
+    findings: pd.DataFrame, ledger: Ledger, as_of: datetime
+) -> tuple[Finding, ...]:
+    """Frozen findings, worst first, marked known where the ledger already covers them."""
+    covered = _covered_keys(ledger, as_of)
+    findings = findings.assign(
+        rank=findings["severity"].map(SEVERITY_RANK),
+        units=findings["difference"].abs(),
+        kind_rank=findings["kind"].map({k: i for i, k in enumerate(KINDS)}),
+    ).sort_values(
+        ["rank", "units", "kind_rank", "key"], ascending=[True, False, True, True]
+    )
+    result = []
+    for row in findings.itertuples(index=False):
+        units = abs(int(row.difference))
+        known = row.key in covered and units <= covered[row.key]
+        result.append(
+            Finding(
+                kind=row.kind,
+                severity=row.severity,
+                key=row.key,
+                sku=_text(row.sku),
+                title=_text(row.title),
+                location=_text(row.location),
+                channel=_text(row.channel),
+                expected=int(row.expected),
+                actual=int(row.actual),
+                difference=int(row.difference),
+                action=row.action,
+                status="known" if known else "new",
+                detail=row.detail,
+                sources=tuple(row.sources),
+            )
+        )
+    return tuple(result)
+
+
+def _text(value: object) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
+        return None
+    return str(value)
+
+
+def _covered_keys(ledger: Ledger, as_of: datetime) -> dict[str, int]:
+    """Finding keys the ledger covers, with the most units each correction or ack covered."""
+    covered: dict[str, int] = {}
+    for correction in ledger.corrections():
+        units = correction.get("shortfall", abs(int(correction.get("delta") or 0)))
+        key = correction.get("finding_key")
+        if key:
+            covered[key] = max(covered.get(key, 0), int(units))
+    for ack in ledger.acknowledgements():
+        until = ack.get("until")
+        if until and pd.Timestamp(until) < pd.Timestamp(as_of):
+            continue
+        key = ack.get("finding_key")
+        if key:
+            covered[key] = max(covered.get(key, 0), int(ack.get("shortfall") or 0))
+    return covered
+
+
+def _demand_warnings(lines: pd.DataFrame, per_sku: pd.DataFrame) -> list[InputProblem]:
+    demand = lines.loc[
+        lines["is_open"] & lines["ships_from_shopify"] & lines["pending"]
+    ]
+    warnings = []
+    no_sku = demand.loc[demand["sku"] == ""]
+    for file, rows in no_sku.groupby("file")["row"]:
+        warnings.append(
+            InputProblem(
+                str(file),
+                f"{len(rows)} open order line(s) have no SKU (rows "
+                f"{', '.join(str(r) for r in rows.iloc[:MAX_EXAMPLES])}); they cannot be matched. "
+                "Set the SKU on the listing.",
+            )
+        )
+    unmatched = demand.loc[(demand["sku"] != "") & ~demand["sku"].isin(per_sku.index)]
+    for file, part in unmatched.groupby("file"):
+        skus = part["sku"].drop_duplicates()
+        warnings.append(
+            InputProblem(
+                str(file),
+                f"{len(skus)} SKU(s) on open orders match nothing in Shopify "
+                f"({', '.join(skus.iloc[:MAX_EXAMPLES])}); map them under "
+                "[channels.<name>.sku_aliases] in reconcile.toml",
+            )
+        )
+    return warnings
+
+
+def _source_info(path: Path, read: ReadResult, request: RunRequest) -> SourceInfo:
+    as_of = _file_as_of(path, request)
+    return SourceInfo(
+        path=path.name,
+        layout=read.layout.name,
+        label=read.layout.label,
+        rows=read.rows,
+        as_of=as_of,
+        age_hours=round((request.as_of - as_of).total_seconds() / 3600, 1),
+    )
+
+
+def _channel_summary(
+    reads: list[tuple[Path, ReadResult]], lines: pd.DataFrame
+) -> dict[str, dict[str, int]]:
+    summary: dict[str, dict[str, int]] = {}
+    for _, read in reads:
+        channel = summary.setdefault(read.layout.channel, {})
+        for name, count in read.summary.items():
+            channel[name] = channel.get(name, 0) + count
+    for channel, part in lines.groupby("channel"):
+        counts = summary.setdefault(str(channel), {})
+        counts["pending_lines"] = int(part["pending"].sum())
+        counts["pending_units"] = int(part.loc[part["pending"], "open_qty"].sum())
+        counts["open_lines_already_in_shopify"] = int(
+            (part["is_open"] & part["in_shopify"]).sum()
+        )
+    return summary
+
+
+def fingerprint(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def record_run(
+    ledger_path: Path,
+    result: RunResult,
+    paths: tuple[Path, ...],
+    started: datetime,
+    finished: datetime,
+) -> None:
+    files, _ = expand_paths(paths)
+    by_name = {source.path: source for source in result.sources}
+    inputs = [
+        {
+            "path": str(path),
+            "layout": by_name[path.name].layout if path.name in by_name else None,
+            "rows": by_name[path.name].rows if path.name in by_name else None,
+            "sha256": fingerprint(path),
+        }
+        for path in files
+    ]
+    counts = {
+        f"{k}:{s}": v for (k, s), v in result.counts().items() if v["new"] or v["known"]
+    }
+    Ledger(ledger_path).record_run(
+        run_id=result.run_id,
+        started=started,
+        finished=finished,
+        counts=counts,
+        inputs=inputs,
+        exit_code=result.exit_code,
+    )

@@ -1,0 +1,280 @@
+"""Reading export files (CSV, TSV, XLSX) into tables of strings, by header name.
+
+Every value is read as text: identifiers keep their leading zeros and each reader
+decides what is a number. Only the columns a reader asks for are converted.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from reconcile.errors import InputProblem
+
+TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | XLSX_SUFFIXES
+HEADER_SEARCH_LINES = 20
+SNIFF_BYTES = 256 * 1024
+MAX_ROW_PROBLEMS = 20
+
+
+@dataclass(frozen=True)
+class Header:
+    """Where a file's header row is and how the file is written."""
+
+    path: Path
+    names: tuple[str, ...]
+    index: int  # 0-based physical line (or sheet row) of the header
+    delimiter: str
+    encoding: str
+    is_xlsx: bool
+
+    def find(self, name: str) -> str | None:
+        """The file's own spelling of a column, matched without case or padding."""
+        wanted = name.strip().lower()
+        for actual in self.names:
+            if actual.strip().lower() == wanted:
+                return actual
+        return None
+
+
+@dataclass(frozen=True)
+class Table:
+    """The requested columns of a file, as strings, with each record's row number."""
+
+    header: Header
+    data: pa.Table
+    rows: pa.Array  # spreadsheet row number of each record (header row = index + 1)
+
+
+def display_name(path: Path) -> str:
+    return path.name
+
+
+def candidate_headers(path: Path) -> list[Header]:
+    """Each of the first lines of a file, parsed as a possible header row."""
+    if path.suffix.lower() in XLSX_SUFFIXES:
+        return _xlsx_candidates(path)
+    return _text_candidates(path)
+
+
+def _decode(raw: bytes) -> tuple[str, str]:
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return raw.decode(encoding), encoding
+        except UnicodeDecodeError as error:
+            # A multi-byte character cut at the end of the sniffed block is fine.
+            if encoding == "utf-8" and error.start >= len(raw) - 4:
+                return raw[: error.start].decode(encoding), encoding
+    return raw.decode("latin-1"), "cp1252"
+
+
+def _text_candidates(path: Path) -> list[Header]:
+    with path.open("rb") as handle:
+        raw = handle.read(SNIFF_BYTES)
+    text, encoding = _decode(raw.removeprefix(b"\xef\xbb\xbf"))
+    lines = text.splitlines()[:HEADER_SEARCH_LINES]
+    headers = []
+    for index, line in enumerate(lines):
+        delimiter = "\t" if "\t" in line else ","
+        quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
+        cells = next(csv.reader([line], delimiter=delimiter, quoting=quoting), [])
+        names = tuple(cell.strip() for cell in cells)
+        headers.append(Header(path, names, index, delimiter, encoding, False))
+    return headers
+
+
+def _xlsx_candidates(path: Path) -> list[Header]:
+    rows = _xlsx_rows(path, limit=HEADER_SEARCH_LINES)
+    return [
+        Header(path, tuple(cell.strip() for cell in row), index, ",", "utf-8", True)
+        for index, row in enumerate(rows)
+    ]
+
+
+def read_columns(
+    header: Header,
+    columns: Sequence[str],
+    quoting: bool,
+    footer: re.Pattern[bytes] | None = None,
+) -> Table:
+    """Read the named columns (the file's own spellings) of every record after the header.
+
+    `footer` matches the trailer lines some portals append (eBay's record count and
+    seller id); those lines, and blank lines around them, are cut off before parsing.
+    """
+    if header.is_xlsx:
+        return _read_xlsx(header, columns, footer)
+    source = _body(header, footer)
+    return _read_text(header, source, columns, quoting)
+
+
+def _body(header: Header, footer: re.Pattern[bytes] | None) -> io.BytesIO | Path:
+    if header.index == 0 and footer is None:
+        return header.path
+    data = header.path.read_bytes().removeprefix(b"\xef\xbb\xbf")
+    start = 0
+    for _ in range(header.index):
+        start = data.index(b"\n", start) + 1
+    end = len(data) if footer is None else _footer_start(data, footer)
+    return io.BytesIO(data[start:end])
+
+
+def _footer_start(data: bytes, footer: re.Pattern[bytes]) -> int:
+    """Where the trailer begins: the last lines that are blank or match `footer`."""
+    end = len(data)
+    while end > 0:
+        line_start = data.rfind(b"\n", 0, end - 1) + 1
+        line = data[line_start:end].strip()
+        if line and not footer.match(line):
+            return end
+        end = line_start
+    return end
+
+
+def _read_text(
+    header: Header, source: io.BytesIO | Path, columns: Sequence[str], quoting: bool
+) -> Table:
+    encodings = [header.encoding] + [
+        e for e in ("utf-8", "cp1252") if e != header.encoding
+    ]
+    last_error: Exception | None = None
+    for encoding in encodings:
+        if isinstance(source, io.BytesIO):
+            source.seek(0)
+        try:
+            data = _pyarrow_read(header, source, columns, quoting, encoding)
+        except pa.ArrowInvalid as error:
+            if "UTF8" not in str(error):
+                raise
+            last_error = error
+            continue
+        first_row = header.index + 2
+        rows = pa.array(range(first_row, first_row + data.num_rows), pa.int64())
+        return Table(header, data, rows)
+    raise last_error  # type: ignore[misc]
+
+
+class BadRows(Exception):
+    """Records whose number of fields does not match the header."""
+
+    def __init__(self, problems: list[InputProblem]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} malformed rows")
+
+
+def _pyarrow_read(
+    header: Header,
+    source: io.BytesIO | Path,
+    columns: Sequence[str],
+    quoting: bool,
+    encoding: str,
+) -> pa.Table:
+    bad: list[tuple[int | None, str]] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        bad.append((row.number, row.text))
+        return "skip"
+
+    table = pacsv.read_csv(
+        source,
+        read_options=pacsv.ReadOptions(encoding=encoding, block_size=8 << 20),
+        parse_options=pacsv.ParseOptions(
+            delimiter=header.delimiter,
+            quote_char='"' if quoting else False,
+            newlines_in_values=quoting,
+            invalid_row_handler=on_invalid,
+        ),
+        convert_options=pacsv.ConvertOptions(
+            include_columns=list(columns),
+            column_types={name: pa.string() for name in columns},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    if bad:
+        raise BadRows(_bad_row_problems(header, bad))
+    return table
+
+
+def _bad_row_problems(
+    header: Header, bad: list[tuple[int | None, str]]
+) -> list[InputProblem]:
+    problems = []
+    for number, text in bad[:MAX_ROW_PROBLEMS]:
+        fields = len(text.split(header.delimiter))
+        row = None if number is None else number + header.index
+        problems.append(
+            InputProblem(
+                header.path.name,
+                f"has {fields} fields where the header has {len(header.names)} "
+                f"({text[:60]!r}); the file looks cut or edited: download it again",
+                row=row,
+            )
+        )
+    if len(bad) > MAX_ROW_PROBLEMS:
+        problems.append(
+            InputProblem(
+                header.path.name, f"and {len(bad) - MAX_ROW_PROBLEMS} more such rows"
+            )
+        )
+    return problems
+
+
+def _xlsx_rows(path: Path, limit: int | None = None) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        rows = []
+        for values in sheet.iter_rows(values_only=True, max_row=limit):
+            rows.append([_xlsx_text(value) for value in values])
+        return rows
+    finally:
+        workbook.close()
+
+
+def _xlsx_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat(sep=" ")  # type: ignore[call-arg]
+    return str(value)
+
+
+def _read_xlsx(
+    header: Header, columns: Sequence[str], footer: re.Pattern[bytes] | None
+) -> Table:
+    # Spreadsheet exports are small; openpyxl yields cells one by one in any case.
+    rows = _xlsx_rows(header.path)[header.index + 1 :]
+    while rows and footer is not None and _is_trailer(rows[-1], footer):
+        rows.pop()
+    positions = [header.names.index(name) for name in columns]
+    width = len(header.names)
+    padded = [row + [""] * (width - len(row)) for row in rows]
+    data = pa.table(
+        {
+            name: pa.array([row[pos] for row in padded], pa.string())
+            for name, pos in zip(columns, positions)
+        }
+    )
+    first_row = header.index + 2
+    return Table(
+        header, data, pa.array(range(first_row, first_row + len(rows)), pa.int64())
+    )
+
+
+def _is_trailer(row: list[str], footer: re.Pattern[bytes]) -> bool:
+    line = ",".join(row).strip(", ").encode()
+    return not line or bool(footer.match(line))

@@ -1,0 +1,167 @@
+"""Turning exported text into values: whole numbers, timestamps and identifiers.
+
+Each parser is vectorised over a column and records every cell it cannot read as an
+InputProblem naming the file, row and column, so a reader reports them all at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from reconcile.errors import InputProblem
+
+MAX_PROBLEMS_PER_COLUMN = 20
+INTEGER = r"[-+]?\d+(?:\.0*)?"
+
+
+@dataclass
+class Problems:
+    """Problems found while reading one file."""
+
+    file: str
+    errors: list[InputProblem] = field(default_factory=list)
+    warnings: list[InputProblem] = field(default_factory=list)
+
+    def error(
+        self, message: str, row: int | None = None, column: str | None = None
+    ) -> None:
+        self.errors.append(InputProblem(self.file, message, row, column))
+
+    def warn(
+        self, message: str, row: int | None = None, column: str | None = None
+    ) -> None:
+        self.warnings.append(InputProblem(self.file, message, row, column))
+
+    def cells(self, rows: pd.Series, column: str, message: str) -> None:
+        """One error per bad cell, up to a limit, then a count of the rest."""
+        listed = rows.iloc[:MAX_PROBLEMS_PER_COLUMN].tolist()
+        for row in listed:
+            self.error(message, int(row), column)
+        if len(rows) > len(listed):
+            self.error(
+                f"and {len(rows) - len(listed)} more rows like that", column=column
+            )
+
+
+def clean_text(values: pd.Series) -> pd.Series:
+    """Trim padding and the Excel-protection artefacts exports carry.
+
+    Shopify writes a leading apostrophe before digit-only values and TikTok a
+    trailing tab; neither is part of the identifier.
+    """
+    text = values.str.strip()
+    return text.str.removeprefix("'").str.strip()
+
+
+def integers(
+    values: pd.Series,
+    rows: pd.Series,
+    column: str,
+    problems: Problems,
+    *,
+    blank_ok: pd.Series | bool = False,
+    extra_ok: pd.Series | None = None,
+) -> pd.Series:
+    """Whole numbers as Int64; blanks become <NA> where allowed, anything else is an error."""
+    text = values.str.strip()
+    whole = text.str.fullmatch(INTEGER)
+    blank = text == ""
+    allowed = whole | (blank & blank_ok)
+    if extra_ok is not None:
+        allowed |= extra_ok
+    bad = ~allowed
+    if bad.any():
+        sample = text[bad].iloc[0]
+        problems.cells(
+            rows[bad],
+            column,
+            f"is not a whole number (found {sample!r}); correct the cell or "
+            "download the export again",
+        )
+    numbers = pd.to_numeric(text.where(whole), errors="coerce")
+    return numbers.round().astype("Int64")
+
+
+def timestamps(
+    values: pd.Series,
+    rows: pd.Series,
+    column: str,
+    problems: Problems,
+    *,
+    formats: tuple[str, ...],
+    local_zone: str,
+    blank_ok: bool = True,
+) -> pd.Series:
+    """UTC timestamps, trying each format in turn on what is still unread.
+
+    A value without an offset is taken as the shop's local time.
+    """
+    text = values.str.strip()
+    result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
+    todo = text != ""
+    for fmt in formats:
+        if not todo.any():
+            break
+        parsed = _parse(text[todo], fmt, local_zone)
+        result[parsed.index] = parsed
+        todo &= result.isna()
+    if todo.any():
+        sample = text[todo].iloc[0]
+        problems.cells(
+            rows[todo],
+            column,
+            f"is not a date and time reconcile knows (found {sample!r})",
+        )
+    if not blank_ok and (text == "").any():
+        problems.cells(rows[text == ""], column, "is empty; it needs a date")
+    return result
+
+
+# An offset only counts after a time of day: "Jun-24-2026" ends in "-2026", not an offset.
+OFFSET_AT_END = r"\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})$"
+ZONE_ABBREVIATIONS = {
+    "UTC": "+0000",
+    "GMT": "+0000",
+    "BST": "+0100",
+    "CET": "+0100",
+    "CEST": "+0200",
+    "EST": "-0500",
+    "EDT": "-0400",
+    "CST": "-0600",
+    "CDT": "-0500",
+    "MST": "-0700",
+    "MDT": "-0600",
+    "PST": "-0800",
+    "PDT": "-0700",
+}
+
+
+def _with_numeric_offsets(text: pd.Series) -> pd.Series:
+    """`Jun-29-26 16:00:01 PDT` -> `Jun-29-26 16:00:01 -0700` (eBay, Amazon listings)."""
+    if not text.str.contains(r" [A-Z]{3,4}$").any():
+        return text
+    for name, offset in ZONE_ABBREVIATIONS.items():
+        text = text.str.replace(rf" {name}$", f" {offset}", regex=True)
+    return text
+
+
+def _parse(text: pd.Series, fmt: str, local_zone: str) -> pd.Series:
+    text = _with_numeric_offsets(text)
+    aware = text.str.contains(OFFSET_AT_END)
+    parts = []
+    if aware.any():
+        aware_fmt = fmt if fmt == "ISO8601" or "%z" in fmt else f"{fmt} %z"
+        parts.append(
+            pd.to_datetime(text[aware], format=aware_fmt, errors="coerce", utc=True)
+        )
+    if (~aware).any():
+        naive_fmt = fmt.replace(" %z", "")
+        parsed = pd.to_datetime(text[~aware], format=naive_fmt, errors="coerce")
+        localized = parsed.dt.tz_localize(
+            local_zone, ambiguous="NaT", nonexistent="NaT"
+        )
+        parts.append(localized.dt.tz_convert("UTC"))
+    joined = pd.concat(parts) if len(parts) > 1 else parts[0]
+    return joined.dropna().astype("datetime64[ns, UTC]")
