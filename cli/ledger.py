@@ -44,9 +44,6 @@ LedgerOption = Annotated[
 ]
 
 
-PLAIN_WIDTH = 240
-
-
 class ListFormat(enum.StrEnum):
     table = "table"
     json = "json"
@@ -158,7 +155,7 @@ def list_holds(
         text = json.dumps(rows, indent=2, ensure_ascii=False)
         output.out.print(text, markup=False, highlight=False, soft_wrap=True)
     elif holds:
-        _print_table(_holds_table(holds, now))
+        output.out.print(_holds_table(holds, now))
     else:
         output.info(f"No {'' if show_all else 'active '}holds in {ledger}.")
 
@@ -230,19 +227,6 @@ def _holds_table(holds: list[Reservation], now: datetime) -> Table:
         # Text cells: a SKU like "[A-1]" must not be read as Rich markup.
         table.add_row(*(Text(cell) for cell in _table_cells(hold, now)))
     return table
-
-
-def _print_table(table: Table) -> None:
-    if output.is_terminal():
-        output.out.print(table)
-        return
-
-    # Off a terminal the console is 80 columns wide; rendering wider keeps one
-    # hold per line, which is what a cron mail or grep wants.
-    options = output.out.options.update_width(PLAIN_WIDTH)
-    for line in output.out.render_lines(table, options, pad=False):
-        text = "".join(segment.text for segment in line).rstrip()
-        output.out.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
 def _table_cells(hold: Reservation, now: datetime) -> tuple[str, ...]:

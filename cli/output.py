@@ -9,6 +9,7 @@ import enum
 import os
 
 from rich.console import Console, RenderableType
+from rich.markup import escape
 
 
 class Verbosity(enum.IntEnum):
@@ -50,11 +51,11 @@ def verbosity() -> Verbosity:
 
 def error(message: str) -> None:
     """An expected failure, on stderr, without a traceback."""
-    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    err.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False)
 
 
 def warn(message: str) -> None:
-    err.print(f"[yellow]warning:[/] {message}", markup=True, highlight=False)
+    err.print(f"[yellow]warning:[/] {escape(message)}", markup=True, highlight=False)
 
 
 def info(message: str) -> None:

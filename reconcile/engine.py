@@ -126,9 +126,10 @@ def _frames(reads: list[tuple[Path, ReadResult]], table: str) -> list[pd.DataFra
     return [r.frame for _, r in reads if r.layout.table == table]
 
 
-def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+def _concat(frames: list[pd.DataFrame], dtypes: dict[str, str]) -> pd.DataFrame:
+    """The frames one after another; with none, an empty frame of the right types."""
     if not frames:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in dtypes.items()})
     return pd.concat(frames, ignore_index=True)
 
 
@@ -138,17 +139,8 @@ def _inputs(reads: list[tuple[Path, ReadResult]], request: RunRequest) -> Inputs
         pd.concat(_frames(reads, "stock"), ignore_index=True).assign(channel="shopify"),
         settings,
     )
-    listing_columns = [
-        "sku",
-        "channel",
-        "listed_qty",
-        "compared",
-        "title",
-        "file",
-        "row",
-    ]
-    listings = normalise(_concat(_frames(reads, "listings"), listing_columns), settings)
-    lines = _concat(_frames(reads, "order_lines"), ORDER_COLUMNS)
+    listings = normalise(_concat(_frames(reads, "listings"), LISTING_DTYPES), settings)
+    lines = _concat(_frames(reads, "order_lines"), ORDER_DTYPES)
     lines = normalise(lines, settings)
     shopify = lines.loc[lines["channel"] == "shopify"].reset_index(drop=True)
     marketplace = lines.loc[lines["channel"] != "shopify"].reset_index(drop=True)
@@ -166,27 +158,38 @@ def _inputs(reads: list[tuple[Path, ReadResult]], request: RunRequest) -> Inputs
     )
 
 
-ORDER_COLUMNS = [
-    "channel",
-    "order_id",
-    "line_id",
-    "sku",
-    "title",
-    "ordered_qty",
-    "open_qty",
-    "created_at",
-    "status",
-    "is_open",
-    "ships_from_shopify",
-    "merchant_order_id",
-    "file",
-    "row",
-    "financial_status",
-    "ref:Tags",
-    "ref:Notes",
-    "ref:Note Attributes",
-    "ref:Payment Reference",
-]
+TEXT = "str"
+UTC_TIME = "datetime64[ns, UTC]"
+LISTING_DTYPES = {
+    "sku": TEXT,
+    "channel": TEXT,
+    "title": TEXT,
+    "listed_qty": "Int64",
+    "compared": "bool",
+    "file": TEXT,
+    "row": "int64",
+}
+ORDER_DTYPES = {
+    "channel": TEXT,
+    "order_id": TEXT,
+    "line_id": TEXT,
+    "sku": TEXT,
+    "title": TEXT,
+    "ordered_qty": "Int64",
+    "open_qty": "Int64",
+    "created_at": UTC_TIME,
+    "status": TEXT,
+    "is_open": "bool",
+    "ships_from_shopify": "bool",
+    "merchant_order_id": TEXT,
+    "file": TEXT,
+    "row": "int64",
+    "financial_status": TEXT,
+    "ref:Tags": TEXT,
+    "ref:Notes": TEXT,
+    "ref:Note Attributes": TEXT,
+    "ref:Payment Reference": TEXT,
+}
 
 
 def _snapshot_time(

@@ -227,6 +227,7 @@ class Ledger:
         with self._reading() as conn:
             if conn is None or not _has_events(conn):
                 return []
+
             rows = _select(conn, None)
             problems = _chain_problems(rows)
             problems += _head_problems(rows, _meta(conn, "head"))

@@ -236,3 +236,13 @@ def test_verify_exits_2_and_lists_an_edited_event(book, capsys):
     assert f"the ledger {book} is broken: 2 problem(s)" in said(err)
     assert "event 2: its contents do not match its hash" in said(err)
     assert "trigger events_no_update" in said(err)
+
+
+def test_verify_of_a_missing_ledger_passes_and_creates_nothing(book, capsys):
+    code = main(["ledger", "verify", "--ledger", str(book)])
+
+    assert code == 0
+    assert said(capsys.readouterr().out) == (
+        f"Ledger intact: 0 events ({book} does not exist yet)"
+    )
+    assert list(book.parent.iterdir()) == []

@@ -94,9 +94,10 @@ def stale_orders(
         & (age >= settings.unpaid_order_days)
     )
     unfulfilled = holding & ~unpaid & (age >= settings.stale_order_days)
-    rows = shopify.loc[unpaid | unfulfilled].assign(age=age)
-    if rows.empty:
+    flagged = unpaid | unfulfilled
+    if not flagged.any():
         return findings_frame()
+    rows = shopify.loc[flagged].assign(age=age[flagged])
     reason = unpaid.loc[rows.index].map(
         {True: "order_unpaid", False: "order_unfulfilled"}
     )
