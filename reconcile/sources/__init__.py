@@ -90,12 +90,16 @@ def detect(path: Path) -> tuple[Layout, Header]:
         raise UnreadableFile(
             InputProblem(
                 path.name,
-                f"looks like a {layout.label} but lacks the column(s) "
+                f"looks like {_article(layout.label)} {layout.label} but lacks the column(s) "
                 f"{', '.join(repr(m) for m in missing)}; export it again with all columns",
                 row=header.index + 1,
             )
         )
     return layout, header
+
+
+def _article(label: str) -> str:
+    return "an" if label[0].lower() in "aeiou" else "a"
 
 
 def _unknown_layout(path: Path) -> InputProblem:
