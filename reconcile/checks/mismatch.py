@@ -176,6 +176,8 @@ def orders_not_in_shopify(
             "qty": int(q),
             "placed": iso(t),
         }
-        for o, q, t in zip(rows["order_id"], rows["open_qty"], rows["created_at"])
+        for o, q, t in zip(
+            rows["order_id"], rows["open_qty"], rows["created_at"], strict=True
+        )
     ]
     return findings_frame(frame)

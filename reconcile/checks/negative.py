@@ -65,14 +65,15 @@ def _network(
             "surplus_locations": [p for p in places.get(sku, []) if p["available"] > 0],
             "locations": places.get(sku, []),
         }
-        for sku, row in zip(short.index, short.itertuples())
+        for sku, row in zip(short.index, short.itertuples(), strict=True)
     ]
     frame["action"] = [
-        _network_action(d, pre) for d, pre in zip(frame["detail"], preorder)
+        _network_action(d, pre)
+        for d, pre in zip(frame["detail"], preorder, strict=True)
     ]
     frame["sources"] = [
         stock_refs.get(sku, []) + [o.pop("source") for o in detail["orders"]]
-        for sku, detail in zip(short.index, frame["detail"])
+        for sku, detail in zip(short.index, frame["detail"], strict=True)
     ]
     return frame.reset_index(drop=True)
 
@@ -110,6 +111,7 @@ def _orders_behind(shortfall: pd.Series, lines: pd.DataFrame) -> dict[str, list[
                     taken["open_qty"],
                     taken["created_at"],
                     source_refs(taken),
+                    strict=True,
                 )
             ],
         }
@@ -124,7 +126,7 @@ def _location_lists(stock: pd.DataFrame, settings: Settings) -> dict[str, list[d
             "sku": rows["sku"],
             "record": [
                 {"location": loc, "available": int(0 if pd.isna(a) else a)}
-                for loc, a in zip(rows["location"], rows["available"])
+                for loc, a in zip(rows["location"], rows["available"], strict=True)
             ],
         }
     )
@@ -162,6 +164,7 @@ def _locations(
         below["location"],
         below["available"],
         below["sku"].map(per_sku["projected"]),
+        strict=True,
     ):
         detail, action = _transfer(
             places.get(sku, []), location, int(available), int(projected)

@@ -65,6 +65,7 @@ def stale_holds(
             rows["qty"],
             rows["created_at"],
             rows["expires_at"],
+            strict=True,
         )
     ]
     return findings_frame(frame)
@@ -121,7 +122,7 @@ def stale_orders(
     )
     frame["action"] = [
         f"{'chase payment for' if why == 'order_unpaid' else 'fulfil or cancel'} {order}"
-        for why, order in zip(reason, rows["order_id"])
+        for why, order in zip(reason, rows["order_id"], strict=True)
     ]
     frame["detail"] = [
         {
@@ -141,6 +142,7 @@ def stale_orders(
             rows["age"],
             rows["created_at"],
             rows["financial_status"],
+            strict=True,
         )
     ]
     return findings_frame(frame)
