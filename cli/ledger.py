@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cli import output
+from reconcile.config import find_config, load_settings
 from reconcile.errors import LedgerError
 from reconcile.ledger import (
     DEFAULT_LEDGER,
@@ -33,15 +34,24 @@ app = typer.Typer(
 )
 
 LedgerOption = Annotated[
-    Path,
+    Path | None,
     typer.Option(
         "--ledger",
         metavar="FILE",
         dir_okay=False,
         help="The ledger file: holds and history kept between runs. Created on the "
-        "first hold; reading a missing one creates nothing.",
+        "first hold; reading a missing one creates nothing. "
+        "[default: [paths] ledger in ./reconcile.toml, else ./reconcile-ledger.sqlite]",
     ),
 ]
+
+
+def _ledger_path(given: Path | None) -> Path:
+    """--ledger, else the ledger named in ./reconcile.toml, else the default file."""
+    if given is not None:
+        return given
+    config = find_config(None, Path.cwd())
+    return load_settings(config).ledger if config else DEFAULT_LEDGER
 
 
 class ListFormat(enum.StrEnum):
@@ -89,9 +99,10 @@ def reserve(
             "--note", help="Why the units are held, for whoever reads it later."
         ),
     ] = None,
-    ledger: LedgerOption = DEFAULT_LEDGER,
+    ledger: LedgerOption = None,
 ) -> None:
     """Hold units of a SKU for an order, so they no longer count as available."""
+    ledger = _ledger_path(ledger)
     hold = Ledger(ledger).reserve(
         sku,
         parse_qty(qty),
@@ -119,9 +130,10 @@ def release(
         str | None,
         typer.Option("--reason", help="Why it is released, kept in the audit trail."),
     ] = None,
-    ledger: LedgerOption = DEFAULT_LEDGER,
+    ledger: LedgerOption = None,
 ) -> None:
     """End a hold: its units count as available again."""
+    ledger = _ledger_path(ledger)
     hold = Ledger(ledger).release(hold_id, at=_now(), reason=reason)
 
     because = f" Reason: {reason}." if reason else ""
@@ -142,9 +154,10 @@ def list_holds(
         ListFormat,
         typer.Option("--format", help="table to read, json for scripts."),
     ] = ListFormat.table,
-    ledger: LedgerOption = DEFAULT_LEDGER,
+    ledger: LedgerOption = None,
 ) -> None:
     """Show the active holds; an overdue one is probably holding stock for nothing."""
+    ledger = _ledger_path(ledger)
     now = _now()
     holds = Ledger(ledger).reservations()
     if not show_all:
@@ -161,8 +174,9 @@ def list_holds(
 
 
 @app.command()
-def verify(ledger: LedgerOption = DEFAULT_LEDGER) -> None:
+def verify(ledger: LedgerOption = None) -> None:
     """Check that no event was changed or removed since it was written."""
+    ledger = _ledger_path(ledger)
     book = Ledger(ledger)
     problems = book.verify()
     if problems:

@@ -62,25 +62,38 @@ def shopify_names(shopify: pd.DataFrame) -> set[str]:
 
 
 def mark_counted(inputs: Inputs, settings: Settings) -> pd.DataFrame:
-    """Marketplace lines with `in_shopify`, `counted` and `pending` flags."""
-    lines = inputs.marketplace.copy()
-    names = shopify_names(inputs.shopify)
-    in_shopify = pd.Series(False, index=lines.index)
-    for channel, part in lines.groupby("channel", sort=False):
-        tokens = shopify_references(
-            inputs.shopify, settings.channel(channel).order_fields
-        )
-        merchant_ref = part["merchant_order_id"].str.lstrip("#")
-        found = part["order_id"].isin(tokens) | (
-            (merchant_ref != "") & merchant_ref.isin(names)
-        )
-        in_shopify[part.index] = found
-    lines["in_shopify"] = in_shopify
+    """Marketplace lines with `in_shopify`, `pushed` and `pending` flags.
 
-    lines["pushed"] = _pushed(lines, inputs, settings)
+    Only open lines that ship from Shopify's stock can be pending, so only those
+    are looked up among the Shopify orders.
+    """
+    lines = inputs.marketplace.copy()
     demand = lines["is_open"] & lines["ships_from_shopify"] & (lines["open_qty"] > 0)
+    lines["in_shopify"] = _found_in_shopify(
+        lines.loc[demand], inputs, settings
+    ).reindex(lines.index, fill_value=False)
+    lines["pushed"] = _pushed(lines, inputs, settings)
     lines["pending"] = demand & ~lines["in_shopify"] & ~lines["pushed"]
     return lines
+
+
+def _found_in_shopify(
+    lines: pd.DataFrame, inputs: Inputs, settings: Settings
+) -> pd.Series:
+    found = pd.Series(False, index=lines.index)
+    if lines.empty or inputs.shopify.empty:
+        return found
+    names = shopify_names(inputs.shopify)
+    tokens: dict[tuple[str, ...], set[str]] = {}
+    for channel, part in lines.groupby("channel", sort=False):
+        fields = settings.channel(channel).order_fields
+        if fields not in tokens:
+            tokens[fields] = shopify_references(inputs.shopify, fields)
+        merchant_ref = part["merchant_order_id"].str.lstrip("#")
+        found[part.index] = part["order_id"].isin(tokens[fields]) | (
+            (merchant_ref != "") & merchant_ref.isin(names)
+        )
+    return found
 
 
 def _pushed(lines: pd.DataFrame, inputs: Inputs, settings: Settings) -> pd.Series:

@@ -32,6 +32,8 @@ SALE_DATES = (
     "%b-%d-%Y",
     "%b-%d-%y %H:%M:%S",
     "%b-%d-%Y %H:%M:%S",
+    # A date cell of the .xlsx report, as the XLSX reader writes it out.
+    "%Y-%m-%d %H:%M:%S",
 )
 
 

@@ -18,10 +18,8 @@ from reconcile.sources.common import (
     text_or_blank,
 )
 from reconcile.sources.layouts import (
-    SHOPIFY_INVENTORY_2023,
     SHOPIFY_INVENTORY_CURRENT,
     SHOPIFY_INVENTORY_WIDE,
-    SHOPIFY_ORDERS,
     Layout,
 )
 from reconcile.sources.tabular import Header
@@ -84,7 +82,8 @@ def read_inventory(header: Header, layout: Layout, ctx: ReadContext) -> ReadResu
             CURRENT_COLUMNS if layout is SHOPIFY_INVENTORY_CURRENT else COLUMNS_2023
         )
 
-    stock = _stock_rows(frame, columns, problems)
+    wide = layout is SHOPIFY_INVENTORY_WIDE
+    stock = _stock_rows(frame, columns, problems, per_location=wide)
     stock = _drop_blank_skus(stock, problems)
     _refuse_duplicates(stock, problems)
     stock = canonical(stock, header.path.name, layout.name, ctx.as_of)
@@ -107,7 +106,10 @@ def _melt_wide(frame: pd.DataFrame, locations: list[str]) -> pd.DataFrame:
 
 
 def _stock_rows(
-    frame: pd.DataFrame, columns: dict[str, str], problems: Problems
+    frame: pd.DataFrame,
+    columns: dict[str, str],
+    problems: Problems,
+    per_location: bool = False,
 ) -> pd.DataFrame:
     stock = pd.DataFrame(
         {
@@ -120,7 +122,9 @@ def _stock_rows(
     for column, name in columns.items():
         cell = frame[column]
         word = cell.str.strip().str.lower() == NOT_STOCKED
-        stock[name] = integers(cell, frame["row"], column, problems, extra_ok=word)
+        # The wide shape has no Available column: each location is a column.
+        label = frame["Location"] if per_location else column
+        stock[name] = integers(cell, frame["row"], label, problems, extra_ok=word)
         if name == "available":
             stock["not_stocked"] = word
     for name in QUANTITIES:

@@ -178,15 +178,39 @@ def _pyarrow_read(
     quoting: bool,
     encoding: str,
 ) -> pa.Table:
-    bad: list[tuple[int | None, str]] = []
+    table, bad = _arrow_csv(header, source, columns, quoting, encoding, threads=True)
+    if bad:
+        # Arrow numbers a bad row only when it reads on one thread; such files are
+        # rare, so pay for a second, single-threaded pass to name the rows.
+        if isinstance(source, io.BytesIO):
+            source.seek(0)
+        _, bad = _arrow_csv(header, source, columns, quoting, encoding, threads=False)
+        raise BadRows(_bad_row_problems(header, bad))
+    return table
+
+
+BadRow = tuple[int | None, int, str]  # record number, fields found, text
+
+
+def _arrow_csv(
+    header: Header,
+    source: io.BytesIO | Path,
+    columns: Sequence[str],
+    quoting: bool,
+    encoding: str,
+    threads: bool,
+) -> tuple[pa.Table, list[BadRow]]:
+    bad: list[BadRow] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
-        bad.append((row.number, row.text))
+        bad.append((row.number, row.actual_columns, row.text))
         return "skip"
 
     table = pacsv.read_csv(
         source,
-        read_options=pacsv.ReadOptions(encoding=encoding, block_size=8 << 20),
+        read_options=pacsv.ReadOptions(
+            encoding=encoding, block_size=8 << 20, use_threads=threads
+        ),
         parse_options=pacsv.ParseOptions(
             delimiter=header.delimiter,
             quote_char='"' if quoting else False,
@@ -200,17 +224,13 @@ def _pyarrow_read(
             quoted_strings_can_be_null=False,
         ),
     )
-    if bad:
-        raise BadRows(_bad_row_problems(header, bad))
-    return table
+    return table, bad
 
 
-def _bad_row_problems(
-    header: Header, bad: list[tuple[int | None, str]]
-) -> list[InputProblem]:
+def _bad_row_problems(header: Header, bad: list[BadRow]) -> list[InputProblem]:
     problems = []
-    for number, text in bad[:MAX_ROW_PROBLEMS]:
-        fields = len(text.split(header.delimiter))
+    for number, fields, text in bad[:MAX_ROW_PROBLEMS]:
+        # Arrow counts records from the header line as 1.
         row = None if number is None else number + header.index
         problems.append(
             InputProblem(
@@ -266,7 +286,7 @@ def _read_xlsx(
     data = pa.table(
         {
             name: pa.array([row[pos] for row in padded], pa.string())
-            for name, pos in zip(columns, positions)
+            for name, pos in zip(columns, positions, strict=True)
         }
     )
     first_row = header.index + 2

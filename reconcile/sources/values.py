@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from reconcile.errors import InputProblem
@@ -34,15 +35,35 @@ class Problems:
     ) -> None:
         self.warnings.append(InputProblem(self.file, message, row, column))
 
-    def cells(self, rows: pd.Series, column: str, message: str) -> None:
-        """One error per bad cell, up to a limit, then a count of the rest."""
-        listed = rows.iloc[:MAX_PROBLEMS_PER_COLUMN].tolist()
-        for row in listed:
-            self.error(message, int(row), column)
+    def cells(
+        self, rows: pd.Series, column: str | pd.Series, message: str | pd.Series
+    ) -> None:
+        """One error per bad cell, up to a limit, then a count of the rest.
+
+        `column` and `message` are one text for every cell, or Series aligned with
+        `rows` when they differ per cell (the value found, a wide export's location).
+        """
+        listed = rows.iloc[:MAX_PROBLEMS_PER_COLUMN]
+        columns = _per_cell(column, listed)
+        messages = _per_cell(message, listed)
+        for row, name, text in zip(listed.tolist(), columns, messages, strict=True):
+            self.error(text, int(row), name)
         if len(rows) > len(listed):
             self.error(
-                f"and {len(rows) - len(listed)} more rows like that", column=column
+                f"and {len(rows) - len(listed)} more rows like that",
+                column=column if isinstance(column, str) else None,
             )
+
+
+def _per_cell(value: str | pd.Series, listed: pd.Series) -> list[str]:
+    if isinstance(value, pd.Series):
+        return value.loc[listed.index].tolist()
+    return [value] * len(listed)
+
+
+def _found(text: pd.Series) -> pd.Series:
+    """`(found '1,200')` for each cell, as the merchant will see it in the file."""
+    return "(found '" + text + "')"
 
 
 def clean_text(values: pd.Series) -> pd.Series:
@@ -58,7 +79,7 @@ def clean_text(values: pd.Series) -> pd.Series:
 def integers(
     values: pd.Series,
     rows: pd.Series,
-    column: str,
+    column: str | pd.Series,
     problems: Problems,
     *,
     blank_ok: pd.Series | bool = False,
@@ -73,12 +94,12 @@ def integers(
         allowed |= extra_ok
     bad = ~allowed
     if bad.any():
-        sample = text[bad].iloc[0]
         problems.cells(
             rows[bad],
             column,
-            f"is not a whole number (found {sample!r}); correct the cell or "
-            "download the export again",
+            "is not a whole number "
+            + _found(text[bad])
+            + "; correct the cell or download the export again",
         )
     numbers = pd.to_numeric(text.where(whole), errors="coerce")
     return numbers.round().astype("Int64")
@@ -108,11 +129,10 @@ def timestamps(
         result[parsed.index] = parsed
         todo &= result.isna()
     if todo.any():
-        sample = text[todo].iloc[0]
         problems.cells(
             rows[todo],
             column,
-            f"is not a date and time reconcile knows (found {sample!r})",
+            "is not a date and time reconcile knows " + _found(text[todo]),
         )
     if not blank_ok and (text == "").any():
         problems.cells(rows[text == ""], column, "is empty; it needs a date")
@@ -159,8 +179,12 @@ def _parse(text: pd.Series, fmt: str, local_zone: str) -> pd.Series:
     if (~aware).any():
         naive_fmt = fmt.replace(" %z", "")
         parsed = pd.to_datetime(text[~aware], format=naive_fmt, errors="coerce")
+        # A wall-clock time in the hour the clocks go back happened twice, and a
+        # date-only value is a midnight some zones skip; an hour out beats NaT,
+        # which would refuse a valid date.
+        first = np.ones(len(parsed), dtype=bool)
         localized = parsed.dt.tz_localize(
-            local_zone, ambiguous="NaT", nonexistent="NaT"
+            local_zone, ambiguous=first, nonexistent="shift_forward"
         )
         parts.append(localized.dt.tz_convert("UTC"))
     joined = pd.concat(parts) if len(parts) > 1 else parts[0]
