@@ -7,10 +7,10 @@ decides what is a number. Only the columns a reader asks for are converted.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pyarrow as pa
@@ -109,49 +109,26 @@ def read_columns(
     """Read the named columns (the file's own spellings) of every record after the header.
 
     `footer` matches the trailer lines some portals append (eBay's record count and
-    seller id); those lines, and blank lines around them, are cut off before parsing.
+    seller id); such lines are not data and are passed over.
     """
     if header.is_xlsx:
         return _read_xlsx(header, columns, footer)
-    source = _body(header, footer)
-    return _read_text(header, source, columns, quoting)
-
-
-def _body(header: Header, footer: re.Pattern[bytes] | None) -> io.BytesIO | Path:
-    if header.index == 0 and footer is None:
-        return header.path
-    data = header.path.read_bytes().removeprefix(b"\xef\xbb\xbf")
-    start = 0
-    for _ in range(header.index):
-        start = data.index(b"\n", start) + 1
-    end = len(data) if footer is None else _footer_start(data, footer)
-    return io.BytesIO(data[start:end])
-
-
-def _footer_start(data: bytes, footer: re.Pattern[bytes]) -> int:
-    """Where the trailer begins: the last lines that are blank or match `footer`."""
-    end = len(data)
-    while end > 0:
-        line_start = data.rfind(b"\n", 0, end - 1) + 1
-        line = data[line_start:end].strip()
-        if line and not footer.match(line):
-            return end
-        end = line_start
-    return end
+    return _read_text(header, columns, quoting, footer)
 
 
 def _read_text(
-    header: Header, source: io.BytesIO | Path, columns: Sequence[str], quoting: bool
+    header: Header,
+    columns: Sequence[str],
+    quoting: bool,
+    footer: re.Pattern[bytes] | None,
 ) -> Table:
     encodings = [header.encoding] + [
         e for e in ("utf-8", "cp1252") if e != header.encoding
     ]
     last_error: Exception | None = None
     for encoding in encodings:
-        if isinstance(source, io.BytesIO):
-            source.seek(0)
         try:
-            data = _pyarrow_read(header, source, columns, quoting, encoding)
+            data = _pyarrow_read(header, columns, quoting, encoding, footer)
         except pa.ArrowInvalid as error:
             if "UTF8" not in str(error):
                 raise
@@ -173,18 +150,17 @@ class BadRows(Exception):
 
 def _pyarrow_read(
     header: Header,
-    source: io.BytesIO | Path,
     columns: Sequence[str],
     quoting: bool,
     encoding: str,
+    footer: re.Pattern[bytes] | None,
 ) -> pa.Table:
-    table, bad = _arrow_csv(header, source, columns, quoting, encoding, threads=True)
+    read = partial(_arrow_csv, header, columns, quoting, encoding, footer)
+    table, bad = read(threads=True)
     if bad:
         # Arrow numbers a bad row only when it reads on one thread; such files are
         # rare, so pay for a second, single-threaded pass to name the rows.
-        if isinstance(source, io.BytesIO):
-            source.seek(0)
-        _, bad = _arrow_csv(header, source, columns, quoting, encoding, threads=False)
+        _, bad = read(threads=False)
         raise BadRows(_bad_row_problems(header, bad))
     return table
 
@@ -194,22 +170,29 @@ BadRow = tuple[int | None, int, str]  # record number, fields found, text
 
 def _arrow_csv(
     header: Header,
-    source: io.BytesIO | Path,
     columns: Sequence[str],
     quoting: bool,
     encoding: str,
+    footer: re.Pattern[bytes] | None,
     threads: bool,
 ) -> tuple[pa.Table, list[BadRow]]:
     bad: list[BadRow] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
-        bad.append((row.number, row.actual_columns, row.text))
+        trailer = footer is not None and footer.match(row.text.strip().encode())
+        if not trailer:
+            bad.append((row.number, row.actual_columns, row.text))
         return "skip"
 
+    # Lines above the header (eBay's comma-only first line) are skipped by Arrow
+    # itself, so the file is streamed, never loaded whole.
     table = pacsv.read_csv(
-        source,
+        header.path,
         read_options=pacsv.ReadOptions(
-            encoding=encoding, block_size=8 << 20, use_threads=threads
+            encoding=encoding,
+            block_size=8 << 20,
+            use_threads=threads,
+            skip_rows=header.index,
         ),
         parse_options=pacsv.ParseOptions(
             delimiter=header.delimiter,
@@ -230,8 +213,8 @@ def _arrow_csv(
 def _bad_row_problems(header: Header, bad: list[BadRow]) -> list[InputProblem]:
     problems = []
     for number, fields, text in bad[:MAX_ROW_PROBLEMS]:
-        # Arrow counts records from the header line as 1.
-        row = None if number is None else number + header.index
+        # Arrow numbers records from the file's first line, skipped lines included.
+        row = number
         problems.append(
             InputProblem(
                 header.path.name,
