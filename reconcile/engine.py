@@ -22,10 +22,12 @@ from reconcile.checks.projection import Inputs, mark_counted, project
 from reconcile.checks.stale import stale_holds, stale_orders
 from reconcile.config import Settings
 from reconcile.errors import InputError, InputProblem
+from reconcile.frames import isin
 from reconcile.ledger import Ledger
 from reconcile.model import KINDS, SEVERITY_RANK, Finding, RunResult, SourceInfo
 from reconcile.normalise import normalise
 from reconcile.sources import ReadContext, ReadResult, expand_paths, read_file
+from reconcile.sources.common import LISTING_DTYPES, ORDER_DTYPES, concat_or_empty
 
 HOUR = pd.Timedelta(hours=1)
 MAX_EXAMPLES = 5
@@ -126,21 +128,16 @@ def _frames(reads: list[tuple[Path, ReadResult]], table: str) -> list[pd.DataFra
     return [r.frame for _, r in reads if r.layout.table == table]
 
 
-def _concat(frames: list[pd.DataFrame], dtypes: dict[str, str]) -> pd.DataFrame:
-    """The frames one after another; with none, an empty frame of the right types."""
-    if not frames:
-        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in dtypes.items()})
-    return pd.concat(frames, ignore_index=True)
-
-
 def _inputs(reads: list[tuple[Path, ReadResult]], request: RunRequest) -> Inputs:
     settings = request.settings
     stock = normalise(
         pd.concat(_frames(reads, "stock"), ignore_index=True).assign(channel="shopify"),
         settings,
     )
-    listings = normalise(_concat(_frames(reads, "listings"), LISTING_DTYPES), settings)
-    lines = _concat(_frames(reads, "order_lines"), ORDER_DTYPES)
+    listings = normalise(
+        concat_or_empty(_frames(reads, "listings"), LISTING_DTYPES), settings
+    )
+    lines = concat_or_empty(_frames(reads, "order_lines"), ORDER_DTYPES)
     lines = normalise(lines, settings)
     shopify = lines.loc[lines["channel"] == "shopify"].reset_index(drop=True)
     marketplace = lines.loc[lines["channel"] != "shopify"].reset_index(drop=True)
@@ -156,40 +153,6 @@ def _inputs(reads: list[tuple[Path, ReadResult]], request: RunRequest) -> Inputs
         shopify_orders_as_of=_orders_as_of(reads, request),
         as_of=request.as_of,
     )
-
-
-TEXT = "str"
-UTC_TIME = "datetime64[ns, UTC]"
-LISTING_DTYPES = {
-    "sku": TEXT,
-    "channel": TEXT,
-    "title": TEXT,
-    "listed_qty": "Int64",
-    "compared": "bool",
-    "file": TEXT,
-    "row": "int64",
-}
-ORDER_DTYPES = {
-    "channel": TEXT,
-    "order_id": TEXT,
-    "line_id": TEXT,
-    "sku": TEXT,
-    "title": TEXT,
-    "ordered_qty": "Int64",
-    "open_qty": "Int64",
-    "created_at": UTC_TIME,
-    "status": TEXT,
-    "is_open": "bool",
-    "ships_from_shopify": "bool",
-    "merchant_order_id": TEXT,
-    "file": TEXT,
-    "row": "int64",
-    "financial_status": TEXT,
-    "ref:Tags": TEXT,
-    "ref:Notes": TEXT,
-    "ref:Note Attributes": TEXT,
-    "ref:Payment Reference": TEXT,
-}
 
 
 def _snapshot_time(
@@ -344,7 +307,7 @@ def _demand_warnings(lines: pd.DataFrame, per_sku: pd.DataFrame) -> list[InputPr
                 "Set the SKU on the listing.",
             )
         )
-    unmatched = demand.loc[(demand["sku"] != "") & ~demand["sku"].isin(per_sku.index)]
+    unmatched = demand.loc[(demand["sku"] != "") & ~isin(demand["sku"], per_sku.index)]
     for file, part in unmatched.groupby("file"):
         skus = part["sku"].drop_duplicates()
         warnings.append(

@@ -3,6 +3,10 @@
 Unlike the spreadsheet formats nothing is guarded or flattened here: text keeps a
 leading "=", lists stay lists. Only types JSON lacks are converted (times become
 ISO-8601 UTC text with a Z, a missing number becomes null).
+
+The run part is indented; each finding is one compact line, which keeps a large
+run fast to write (json's C encoder only runs without indentation) and lets a
+merchant grep a SKU and see its whole finding.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 import numbers
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -21,14 +25,29 @@ from reports.atomic import durable_file
 from reports.tabular import is_missing, iso_time, summary_table
 
 JSON_FILE = "findings.json"
+INDENT = "  "
+# Raw text stays readable, and NaN (invalid JSON) is an error, never written.
+JSON_OPTIONS: dict[str, Any] = {"ensure_ascii": False, "allow_nan": False}
 
 
 def write_json(result: RunResult, folder: Path) -> None:
-    document = {"run": run_part(result), "findings": findings_part(result)}
-    text = json.dumps(jsonable(document), indent=2, ensure_ascii=False, allow_nan=False)
-
     with durable_file(folder / JSON_FILE, "w", encoding="utf-8", newline="") as out:
-        out.write(text + "\n")
+        out.write(document_text(result))
+
+
+def document_text(result: RunResult) -> str:
+    """{"run": ..., "findings": [...]} with one finding per line."""
+    run = json.dumps(jsonable(run_part(result)), indent=2, **JSON_OPTIONS)
+    run = run.replace("\n", "\n" + INDENT)
+    findings = findings_text(finding_line(f) for f in result.findings)
+    return f'{{\n{INDENT}"run": {run},\n{INDENT}"findings": {findings}\n}}\n'
+
+
+def findings_text(lines: Iterable[str]) -> str:
+    inner = f",\n{INDENT * 2}".join(lines)
+    if not inner:
+        return "[]"
+    return f"[\n{INDENT * 2}{inner}\n{INDENT}]"
 
 
 def run_part(result: RunResult) -> dict[str, Any]:
@@ -71,10 +90,6 @@ def warning_part(problem: InputProblem) -> dict[str, Any]:
     }
 
 
-def findings_part(result: RunResult) -> list[dict[str, Any]]:
-    return [finding_part(finding) for finding in result.findings]
-
-
 def finding_part(finding: Finding) -> dict[str, Any]:
     return {
         "kind": finding.kind,
@@ -92,6 +107,36 @@ def finding_part(finding: Finding) -> dict[str, Any]:
         "detail": finding.detail,
         "sources": finding.sources,
     }
+
+
+def finding_line(finding: Finding) -> str:
+    """One finding as compact JSON, converting values the quick way if it can."""
+    part = finding_part(finding)
+    try:
+        return ENCODER.encode(part)
+    except (TypeError, ValueError):
+        # A NaN from pandas (json refuses it) or a key json cannot write: the
+        # slower full copy turns those into null and text.
+        return ENCODER.encode(jsonable(part))
+
+
+def json_default(value: Any) -> Any:
+    """What `jsonable` makes of a value json cannot write by itself."""
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    if isinstance(value, datetime | date):
+        return iso_time(value)
+    if isinstance(value, Mapping):
+        return {str(key): item for key, item in value.items()}
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=str)
+    return str(value)
+
+
+ENCODER = json.JSONEncoder(default=json_default, **JSON_OPTIONS)
 
 
 def jsonable(value: Any) -> Any:

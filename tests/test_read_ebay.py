@@ -1,22 +1,27 @@
 """Reading the eBay Seller Hub orders report, as CSV and as XLSX.
 
+Only open item lines (no Shipped On Date) are kept as order lines; shipped lines and
+the summary rows of multi-item orders are only counted in the read's summary.
+
 Fixtures (tests/fixtures, made-up data, UTF-8, LF):
 
 - ebay_orders.csv: a line of 81 bare commas, then the 82-column January 2026 header
   with eBay's own mixed quoting (spreadsheet row 2), an all-empty padding row, then:
-  order 7001 with a summary row (empty Item Number, quantity 3, `"$1,324.00"`) and
-  two item rows, one shipped (`"$1,299.00"`, a title with a comma) and one not;
-  order 7002, a single-item order on one row; order 7003, never paid, without an
-  Order Number. A blank line, `3,record(s) downloaded,from ... to ...` and
-  `Seller ID : made_up_seller` close the file.
+  order 7001 with a summary row (row 4: empty Item Number, quantity 3,
+  `"$1,324.00"`) and two item rows, row 5 shipped on Nov-29-26 (`"$1,299.00"`, a
+  title with a comma) and row 6 not; row 7, order 7002, a single-item order on one
+  row; row 8, order 7003, never paid, without an Order Number. A blank line,
+  `3,record(s) downloaded,from ... to ...` and `Seller ID : made_up_seller` close
+  the file.
 - ebay_orders_blank_first_line.csv: the first line is empty instead of commas; the
   footer is `3 record(s) downloaded,,,,` and `Seller ID: made_up_seller`. Sale
-  dates `Nov-29-2026` (four-digit year), `Nov-29-26 23:45:00` (with time) and
-  `Nov-01-26 01:30:00`, which happened twice in New York (clocks went back).
+  dates `Nov-29-2026` (four-digit year), `Nov-29-26 23:45:00` (with time) and, on
+  the line shipped on Nov-02-26, `Nov-01-26 01:30:00`, which happened twice in New
+  York (clocks went back).
 
 The XLSX tests build the workbook from ebay_orders.csv in tmp_path (once with Sale
-Date as date cells); the BOM, CRLF and missing-final-newline variants are made from
-its bytes in tmp_path.
+Date as date cells); the BOM, CRLF and missing-final-newline variants, and those
+with a line's Shipped On Date cleared, are made from its bytes in tmp_path.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from reconcile.sources.values import Problems, timestamps
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AS_OF = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+REPORT_SUMMARY = {"lines": 4, "open_lines": 3, "summary_rows_skipped": 1}
 
 
 def read(path: Path, zone: str = "Europe/Berlin") -> ReadResult:
@@ -43,9 +49,25 @@ def read(path: Path, zone: str = "Europe/Berlin") -> ReadResult:
     return result
 
 
+def not_yet_shipped(source: Path, target: Path, shipped_on: str) -> Path:
+    """The report with the one line shipped on `shipped_on` still to ship."""
+    data = source.read_bytes()
+    cell = f',"{shipped_on}",'.encode()
+    assert data.count(cell) == 1
+    target.write_bytes(data.replace(cell, b",,"))
+    return target
+
+
 @pytest.fixture(scope="module")
 def report() -> ReadResult:
     return read(FIXTURES / "ebay_orders.csv")
+
+
+@pytest.fixture(scope="module")
+def reopened(tmp_path_factory) -> ReadResult:
+    """ebay_orders.csv with row 5 (ESP-PRO) not shipped yet."""
+    target = tmp_path_factory.mktemp("reopened") / "ebay_orders.csv"
+    return read(not_yet_shipped(FIXTURES / "ebay_orders.csv", target, "Nov-29-26"))
 
 
 def by_row(result: ReadResult) -> pd.DataFrame:
@@ -55,38 +77,53 @@ def by_row(result: ReadResult) -> pd.DataFrame:
 def test_the_leading_line_padding_row_and_footer_are_not_orders(report):
     assert report.layout.name == "ebay_orders"
     assert report.rows == 5
-    assert report.frame["row"].tolist() == [5, 6, 7, 8]
+    assert report.summary == REPORT_SUMMARY
+    assert report.frame["row"].tolist() == [6, 7, 8]
     assert set(report.frame["file"]) == {"ebay_orders.csv"}
     assert report.problems.errors == []
 
 
-def test_a_multi_item_orders_summary_row_is_skipped_not_counted(report):
-    order = report.frame[report.frame["order_id"] == "12-00001-00001"]
+def test_a_multi_item_orders_summary_row_is_skipped_not_counted(report, reopened):
+    """The summary row repeats the order's total quantity (3); counting it as well
+    as the item rows would hold 6."""
+    order = reopened.frame[reopened.frame["order_id"] == "12-00001-00001"]
 
+    assert 4 not in set(report.frame["row"])
     assert report.summary["summary_rows_skipped"] == 1
+    assert order["row"].tolist() == [5, 6]
     assert order["sku"].tolist() == ["ESP-PRO", "00417"]
-    assert order["ordered_qty"].sum() == 3
+    assert order["open_qty"].sum() == 3
+    assert reopened.summary == {
+        "lines": 4,
+        "open_lines": 4,
+        "summary_rows_skipped": 1,
+    }
 
 
-def test_a_quoted_price_with_a_thousands_separator_keeps_the_row_aligned(report):
-    rows = by_row(report)
+def test_a_quoted_price_with_a_thousands_separator_keeps_the_row_aligned(reopened):
+    rows = by_row(reopened)
 
+    assert reopened.rows == 5
+    assert reopened.problems.errors == []
     assert rows.loc[5, "title"] == "Espresso Machine Pro, Steel"
     assert rows.loc[5, "sku"] == "ESP-PRO"
     assert rows.loc[5, "ordered_qty"] == 1
+    assert rows.loc[6, "sku"] == "00417"
+    assert rows.loc[6, "ordered_qty"] == 2
 
 
-def test_a_line_with_a_shipped_on_date_is_closed_and_the_rest_stay_open(report):
+def test_a_line_with_a_shipped_on_date_is_counted_and_the_rest_stay_open(report):
     open_qty = dict(zip(report.frame["sku"], report.frame["open_qty"], strict=True))
 
-    assert open_qty == {"ESP-PRO": 0, "00417": 2, "TEE-RED-M": 1, "SOAP-OAT": 2}
-    assert report.summary["open_lines"] == 3
-    assert by_row(report).loc[5, "status"] == "shipped"
+    assert open_qty == {"00417": 2, "TEE-RED-M": 1, "SOAP-OAT": 2}
+    assert 5 not in set(report.frame["row"])
+    assert report.summary["lines"] - report.summary["open_lines"] == 1
+    assert report.frame["is_open"].all()
+    assert set(report.frame["status"]) == {"unshipped"}
 
 
 def test_order_ids_fall_back_to_the_sales_record_number_when_unpaid(report):
     assert report.frame["order_id"].tolist() == [
-        "12-00001-00001",
         "12-00001-00001",
         "12-00002-00002",
         "7003",
@@ -95,7 +132,6 @@ def test_order_ids_fall_back_to_the_sales_record_number_when_unpaid(report):
 
 def test_line_ids_are_ebays_transaction_ids_as_text(report):
     assert report.frame["line_id"].tolist() == [
-        "2000000000011",
         "2000000000012",
         "2000000000013",
         "2000000000014",
@@ -105,7 +141,7 @@ def test_line_ids_are_ebays_transaction_ids_as_text(report):
 def test_a_date_only_sale_date_is_midnight_in_the_shops_zone(report):
     rows = by_row(report)
 
-    assert rows.loc[5, "created_at"] == pd.Timestamp("2026-11-27 23:00", tz="UTC")
+    assert rows.loc[6, "created_at"] == pd.Timestamp("2026-11-27 23:00", tz="UTC")
     assert rows.loc[7, "created_at"] == pd.Timestamp("2026-11-29 23:00", tz="UTC")
 
 
@@ -114,24 +150,28 @@ def test_a_report_whose_first_line_is_empty_reads_the_same_way():
     frame = result.frame
 
     assert result.rows == 3
-    assert frame["row"].tolist() == [4, 5, 6]
-    assert frame["order_id"].tolist() == [
-        "12-00004-00004",
-        "12-00005-00005",
-        "12-00006-00006",
-    ]
-    assert frame["open_qty"].tolist() == [1, 2, 0]
-    assert frame["created_at"].tolist()[:2] == [
+    assert result.summary == {"lines": 3, "open_lines": 2, "summary_rows_skipped": 0}
+    assert frame["row"].tolist() == [4, 5]
+    assert frame["order_id"].tolist() == ["12-00004-00004", "12-00005-00005"]
+    assert frame["open_qty"].tolist() == [1, 2]
+    assert frame["created_at"].tolist() == [
         pd.Timestamp("2026-11-29 05:00", tz="UTC"),
         pd.Timestamp("2026-11-30 04:45", tz="UTC"),
     ]
 
 
-def test_a_sale_in_the_hour_the_clocks_go_back_is_read_not_refused():
-    result = read(FIXTURES / "ebay_orders_blank_first_line.csv", "America/New_York")
+def test_a_sale_in_the_hour_the_clocks_go_back_is_read_not_refused(tmp_path):
+    path = not_yet_shipped(
+        FIXTURES / "ebay_orders_blank_first_line.csv",
+        tmp_path / "ebay_orders.csv",
+        "Nov-02-26",
+    )
+
+    result = read(path, "America/New_York")
 
     assert result.problems.errors == []
-    assert result.frame["created_at"].iloc[2] == pd.Timestamp(
+    assert result.summary["open_lines"] == 3
+    assert by_row(result).loc[6, "created_at"] == pd.Timestamp(
         "2026-11-01 05:30", tz="UTC"
     )
 
@@ -214,6 +254,7 @@ def test_line_ends_and_a_bom_do_not_change_what_is_read(tmp_path, report, varian
     result = read(path)
 
     assert result.rows == 5
-    assert result.frame["row"].tolist() == [5, 6, 7, 8]
+    assert result.summary == REPORT_SUMMARY
+    assert result.frame["row"].tolist() == [6, 7, 8]
     assert result.frame["title"].tolist() == report.frame["title"].tolist()
-    assert result.frame["open_qty"].tolist() == [0, 2, 1, 2]
+    assert result.frame["open_qty"].tolist() == [2, 1, 2]

@@ -8,6 +8,7 @@ import os
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -482,3 +483,102 @@ def test_only_the_chosen_formats_are_written(tmp_path: Path) -> None:
     folder = write_run(make_result(), tmp_path, ["XLSX"])
 
     assert [p.name for p in folder.iterdir()] == ["reconcile.xlsx"]
+
+
+def sheet_rows(path: Path, name: str) -> list[dict[str, Any]]:
+    sheet = openpyxl.load_workbook(path)[name]
+    header = [c.value for c in sheet[1]]
+    return [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)]
+
+
+def test_workbook_keeps_markup_spaces_and_error_like_text_exactly(
+    tmp_path: Path,
+) -> None:
+    result = make_result()
+    finding = replace(
+        result.findings[2],
+        title='Mug & <Saucer> "set"',
+        action="  ring the 3PL  ",
+        detail={**result.findings[2].detail, "reason": "#N/A"},
+    )
+
+    folder = write_run(replace(result, findings=(finding,)), tmp_path, ["xlsx"])
+
+    row = sheet_rows(folder / "reconcile.xlsx", "Mismatches")[0]
+    assert row["title"].value == 'Mug & <Saucer> "set"'
+    assert row["action"].value == "  ring the 3PL  "
+    assert row["reason"].value == "#N/A"
+    assert row["reason"].data_type == "s"
+
+
+def test_workbook_replaces_control_characters_a_spreadsheet_cannot_hold(
+    tmp_path: Path,
+) -> None:
+    result = make_result()
+    finding = replace(result.findings[2], title="Blue\x07mug\x0b")
+
+    folder = write_run(replace(result, findings=(finding,)), tmp_path, ["xlsx"])
+
+    row = sheet_rows(folder / "reconcile.xlsx", "Mismatches")[0]
+    assert row["title"].value == "Blue\ufffdmug\ufffd"
+
+
+def test_workbook_stores_fractions_and_flags_as_values_not_text(
+    tmp_path: Path,
+) -> None:
+    result = make_result()
+    detail = {**result.findings[2].detail, "tolerance": 0.25, "fba": True}
+    finding = replace(result.findings[2], detail=detail)
+
+    folder = write_run(replace(result, findings=(finding,)), tmp_path, ["xlsx"])
+
+    row = sheet_rows(folder / "reconcile.xlsx", "Mismatches")[0]
+    assert row["tolerance"].value == 0.25
+    assert row["tolerance"].data_type == "n"
+    assert row["fba"].value is True
+
+
+def test_summary_tables_are_named_after_the_header_cells_they_cover(
+    run_dir: Path,
+) -> None:
+    # Excel refuses to open a table whose column names differ from its header.
+    sheet = openpyxl.load_workbook(run_dir / "reconcile.xlsx")["Summary"]
+
+    for name in ("RunInfo", "RunSources", "RunCounts", "RunWarnings", "RunChannels"):
+        table = sheet.tables[name]
+        header_row = sheet[table.ref.split(":")[0]].row
+        header = [c.value for c in sheet[header_row] if c.value is not None]
+        assert [column.name for column in table.tableColumns] == header
+    assert sheet.tables["RunInfo"].ref == "A1:B8"
+
+
+def test_findings_json_puts_each_finding_on_its_own_line(run_dir: Path) -> None:
+    lines = (run_dir / "findings.json").read_text(encoding="utf-8").splitlines()
+
+    finding_lines = [line for line in lines if '"key": ' in line]
+    assert len(finding_lines) == 6
+    first = json.loads(finding_lines[0].strip().removesuffix(","))
+    assert first["sku"] == "00417"
+    assert first["detail"]["orders"][1]["order_id"] == "+123"
+
+
+def test_findings_json_of_a_run_without_findings_has_an_empty_list(
+    tmp_path: Path,
+) -> None:
+    folder = write_run(replace(make_result(), findings=()), tmp_path, ["json"])
+
+    document = json.loads((folder / "findings.json").read_text(encoding="utf-8"))
+    assert document["findings"] == []
+    assert sum(row["total"] for row in document["run"]["counts"]) == 0
+
+
+def test_a_set_in_a_finding_detail_is_written_to_json_as_a_sorted_list(
+    tmp_path: Path,
+) -> None:
+    result = make_result()
+    finding = replace(result.findings[0], detail={"channels": {"ebay", "amazon"}})
+
+    folder = write_run(replace(result, findings=(finding,)), tmp_path, ["json"])
+
+    document = json.loads((folder / "findings.json").read_text(encoding="utf-8"))
+    assert document["findings"][0]["detail"] == {"channels": ["amazon", "ebay"]}

@@ -15,6 +15,7 @@ import pandas as pd
 
 from reconcile.checks import findings_frame, iso, source_refs
 from reconcile.config import Settings
+from reconcile.frames import isin
 
 MIN_UNDER_TOLERANCE = 2
 UNDER_TOLERANCE_SHARE = 0.10
@@ -33,7 +34,7 @@ def listing_mismatches(
     rows = listings.loc[listings["compared"]].copy()
     if rows.empty:
         return findings_frame()
-    known = rows["sku"].isin(per_sku.index)
+    known = isin(rows["sku"], per_sku.index)
     projected = rows["sku"].map(per_sku["projected"]).fillna(0).astype("int64")
     buffer = rows["channel"].map(lambda c: settings.channel(c).buffer).astype("int64")
     listed = rows["listed_qty"].astype("int64")

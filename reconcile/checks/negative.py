@@ -12,6 +12,7 @@ import pandas as pd
 from reconcile.checks import findings_frame, iso, refs_by, source_refs
 from reconcile.checks.projection import sellable
 from reconcile.config import Settings
+from reconcile.frames import isin
 
 
 def negative_stock(
@@ -30,8 +31,8 @@ def _network(
         return findings_frame()
     short["shortfall"] = -short["projected"]
     orders = _orders_behind(short["shortfall"], lines)
-    places = _location_lists(stock.loc[stock["sku"].isin(short.index)], settings)
-    stock_refs = refs_by(stock.loc[stock["sku"].isin(short.index)], "sku")
+    places = _location_lists(stock.loc[isin(stock["sku"], short.index)], settings)
+    stock_refs = refs_by(stock.loc[isin(stock["sku"], short.index)], "sku")
 
     preorder = short.index.isin(settings.preorder_skus) & (
         short["incoming"] >= short["shortfall"]
@@ -87,7 +88,7 @@ def _network_action(detail: dict, preorder: bool) -> str:
 
 def _orders_behind(shortfall: pd.Series, lines: pd.DataFrame) -> dict[str, list[dict]]:
     """Per SKU, the newest pending lines that together make up the shortfall."""
-    pending = lines.loc[lines["pending"] & lines["sku"].isin(shortfall.index)]
+    pending = lines.loc[lines["pending"] & isin(lines["sku"], shortfall.index)]
     pending = pending.sort_values(
         ["sku", "created_at", "order_id"], ascending=[True, False, False]
     )
@@ -141,7 +142,7 @@ def _locations(
     below = rows.loc[(rows["available"] < 0).fillna(False) & network_ok]
     if below.empty:
         return findings_frame()
-    places = _location_lists(rows.loc[rows["sku"].isin(below["sku"])], settings)
+    places = _location_lists(rows.loc[isin(rows["sku"], below["sku"])], settings)
 
     frame = pd.DataFrame(
         {

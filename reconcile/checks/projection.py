@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 from reconcile.config import Settings
+from reconcile.frames import isin
 
 REFERENCE_SPLIT = r"[^A-Za-z0-9_-]+"
 
@@ -44,21 +45,22 @@ def sellable(stock: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     return stock.loc[stock["location"].isin(settings.sellable_locations)]
 
 
-def shopify_references(shopify: pd.DataFrame, fields: tuple[str, ...]) -> set[str]:
+def shopify_references(shopify: pd.DataFrame, fields: tuple[str, ...]) -> pd.Series:
     """Every token of the chosen Shopify order fields, where connectors copy order numbers."""
     if shopify.empty:
-        return set()
+        return pd.Series([], dtype="str")
     orders = shopify.drop_duplicates("order_id")
     text = orders["order_id"] if "Name" in fields else pd.Series("", index=orders.index)
     for name in fields:
         if name != "Name":
             text = text + " " + orders[f"ref:{name}"]
-    tokens = text.str.split(REFERENCE_SPLIT, regex=True).explode()
-    return set(tokens[tokens.astype("str") != ""].astype("str"))
+    tokens = text.str.split(REFERENCE_SPLIT, regex=True).explode().astype("str")
+    return tokens[tokens != ""].drop_duplicates()
 
 
-def shopify_names(shopify: pd.DataFrame) -> set[str]:
-    return set(shopify["order_id"].str.lstrip("#").unique())
+def shopify_names(shopify: pd.DataFrame) -> pd.Series:
+    """Shopify order names without their `#`: what a merchant-order-id may hold."""
+    return shopify["order_id"].str.lstrip("#").drop_duplicates()
 
 
 def mark_counted(inputs: Inputs, settings: Settings) -> pd.DataFrame:
@@ -84,14 +86,14 @@ def _found_in_shopify(
     if lines.empty or inputs.shopify.empty:
         return found
     names = shopify_names(inputs.shopify)
-    tokens: dict[tuple[str, ...], set[str]] = {}
+    tokens: dict[tuple[str, ...], pd.Series] = {}
     for channel, part in lines.groupby("channel", sort=False):
         fields = settings.channel(channel).order_fields
         if fields not in tokens:
             tokens[fields] = shopify_references(inputs.shopify, fields)
         merchant_ref = part["merchant_order_id"].str.lstrip("#")
-        found[part.index] = part["order_id"].isin(tokens[fields]) | (
-            (merchant_ref != "") & merchant_ref.isin(names)
+        found[part.index] = isin(part["order_id"], tokens[fields]) | (
+            (merchant_ref != "") & isin(merchant_ref, names)
         )
     return found
 
@@ -117,10 +119,12 @@ def counted_holds(
     if holds.empty:
         return pd.Series(False, index=holds.index)
     order = holds["order"].fillna("").str.strip()
-    shopify_orders = shopify_names(inputs.shopify) | set(inputs.shopify["order_id"])
-    pending_orders = set(lines.loc[lines["pending"], "order_id"])
+    shopify_orders = pd.concat(
+        [shopify_names(inputs.shopify), inputs.shopify["order_id"]]
+    )
+    pending_orders = lines.loc[lines["pending"], "order_id"]
     return (order != "") & (
-        order.str.lstrip("#").isin(shopify_orders) | order.isin(pending_orders)
+        isin(order.str.lstrip("#"), shopify_orders) | isin(order, pending_orders)
     )
 
 

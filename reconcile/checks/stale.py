@@ -13,6 +13,7 @@ import pandas as pd
 
 from reconcile.checks import findings_frame, iso, source_refs
 from reconcile.config import Settings
+from reconcile.frames import isin
 
 DAY = pd.Timedelta(days=1)
 
@@ -26,7 +27,7 @@ def stale_holds(
     overdue = holds["expires_at"] < clock
     closed = _closed_shopify_orders(shopify)
     order = holds["order"].fillna("").str.strip()
-    order_closed = (order != "") & order.isin(closed)
+    order_closed = (order != "") & isin(order, closed)
     rows = holds.loc[overdue | order_closed]
     if rows.empty:
         return findings_frame()

@@ -7,6 +7,7 @@ the file to that layout's reader, which returns canonical rows and its problems.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from reconcile.errors import InputProblem
@@ -28,9 +29,9 @@ from reconcile.sources.tabular import (
     SUPPORTED_SUFFIXES,
     BadRows,
     Header,
+    NotUtf8,
     candidate_headers,
 )
-from reconcile.sources.values import Problems
 
 Reader = Callable[[Header, Layout, ReadContext], ReadResult]
 READERS: dict[str, Reader] = {
@@ -123,14 +124,17 @@ def read_file(path: Path, ctx: ReadContext) -> ReadResult | list[InputProblem]:
     """Canonical rows of one file, or the problems that stop it being read."""
     try:
         layout, header = detect(path)
-        return READERS[layout.name](header, layout, ctx)
+        try:
+            result = READERS[layout.name](header, layout, ctx)
+        except NotUtf8:
+            # The sniffed start was UTF-8 but a later byte is not: Windows-1252.
+            header = replace(header, encoding="cp1252")
+            result = READERS[layout.name](header, layout, ctx)
     except UnreadableFile as error:
         return [error.problem]
     except BadRows as error:
         return error.problems
     except (OSError, UnicodeError) as error:
         return [InputProblem(path.name, f"cannot be read ({error})")]
-
-
-def problems_of(result: ReadResult) -> Problems:
-    return result.problems
+    result.problems.finish()
+    return result

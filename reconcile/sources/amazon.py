@@ -1,17 +1,27 @@
 """Amazon Seller Central flat files: the All Orders report and the listings reports.
 
+Of the All Orders report only open merchant-fulfilled lines become order lines:
+Amazon-fulfilled (FBA), Non-Amazon (Shopify's own orders fulfilled by Amazon) and
+shipped or cancelled lines never draw on Shopify's stock. They are counted in the
+channel summary, not kept.
+
 Both are tab-separated with no quoting at all (a title may start with a double
 quote), UTF-8 or Windows-1252, with an optional BOM and CRLF line ends.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 
 from reconcile.sources.common import (
+    ORDER_DTYPES,
     ReadContext,
     ReadResult,
     canonical,
+    concat_or_empty,
+    iter_frames,
     load_frame,
     text_or_blank,
 )
@@ -20,29 +30,52 @@ from reconcile.sources.tabular import Header
 from reconcile.sources.values import Problems, clean_text, integers, timestamps
 
 MERCHANT_FULFILLED = ("merchant", "mfn")
+# Each data row lands in exactly one of the last four.
+ORDER_SUMMARY = (
+    "lines",
+    "open_merchant_lines",
+    "closed_merchant_lines",
+    "amazon_fulfilled_lines",
+    "non_amazon_lines",
+)
 CLOSED_STATUS = r"^(?:shipped|cancel|complete)"
 
 
 def read_orders(header: Header, layout: Layout, ctx: ReadContext) -> ReadResult:
     problems = Problems(header.path.name)
-    frame = load_frame(layout, header)
-    rows = frame["row"]
+    summary: Counter[str] = Counter(dict.fromkeys(ORDER_SUMMARY, 0))
+    parts = [
+        _demand_lines(frame, problems, summary, ctx)
+        for frame in iter_frames(layout, header)
+    ]
+    lines = concat_or_empty(parts, ORDER_DTYPES)
+    lines = canonical(lines, header.path.name, layout.name, ctx.as_of)
+    return ReadResult(layout, lines, summary["lines"], problems, dict(summary))
 
+
+def _demand_lines(
+    frame: pd.DataFrame, problems: Problems, summary: Counter[str], ctx: ReadContext
+) -> pd.DataFrame:
+    """The open merchant-fulfilled lines of one batch; the rest only counted."""
     fulfilment = frame["fulfillment-channel"].str.strip().str.lower()
     merchant = fulfilment.isin(MERCHANT_FULFILLED)
     non_amazon = frame["sales-channel"].str.strip().str.lower() == "non-amazon"
     order_status = frame["order-status"].str.strip()
     item_status = frame["item-status"].str.strip()
-    closed = order_status.str.lower().str.contains(
-        CLOSED_STATUS
-    ) | item_status.str.lower().str.contains(CLOSED_STATUS)
-    is_open = ~closed
-    ships_from_shopify = merchant & ~non_amazon
-
-    # A blank quantity only matters on a line that still has to ship.
-    quantity = integers(
-        frame["quantity"], rows, "quantity", problems, blank_ok=~is_open
+    closed = order_status.str.lower().str.contains(CLOSED_STATUS)
+    closed |= item_status.str.lower().str.contains(CLOSED_STATUS)
+    demand = ~closed & merchant & ~non_amazon
+    summary.update(
+        lines=len(frame),
+        open_merchant_lines=int(demand.sum()),
+        amazon_fulfilled_lines=int((~merchant & ~non_amazon).sum()),
+        non_amazon_lines=int(non_amazon.sum()),
+        closed_merchant_lines=int((closed & merchant & ~non_amazon).sum()),
     )
+
+    frame = frame.loc[demand]
+    rows = frame["row"]
+    quantity = integers(frame["quantity"], rows, "quantity", problems)
     created = timestamps(
         frame["purchase-date"],
         rows,
@@ -52,34 +85,26 @@ def read_orders(header: Header, layout: Layout, ctx: ReadContext) -> ReadResult:
         local_zone=ctx.shop_timezone,
         blank_ok=False,
     )
-    order_id = frame["amazon-order-id"].str.strip()
-    lines = pd.DataFrame(
+    status = item_status[demand]
+    sku = clean_text(frame["sku"])
+    return pd.DataFrame(
         {
             "row": rows,
             "channel": "amazon",
-            "order_id": order_id,
-            "line_id": (order_id.groupby(order_id, sort=False).cumcount() + 1).astype(
-                "str"
-            ),
-            "sku": clean_text(frame["sku"]),
-            "title": text_or_blank(frame, "product-name"),
-            "ordered_qty": quantity.fillna(0),
-            "open_qty": quantity.fillna(0).where(is_open, 0),
+            "order_id": frame["amazon-order-id"].str.strip(),
+            # The report has no order-item id; an order lists each SKU once.
+            "line_id": sku,
+            "sku": sku,
+            "title": "",
+            "ordered_qty": quantity,
+            "open_qty": quantity,
             "created_at": created,
-            "status": item_status.where(item_status != "", order_status),
-            "is_open": is_open,
-            "ships_from_shopify": ships_from_shopify,
+            "status": status.where(status != "", order_status[demand]),
+            "is_open": True,
+            "ships_from_shopify": True,
             "merchant_order_id": text_or_blank(frame, "merchant-order-id"),
         }
     )
-    summary = {
-        "lines": len(lines),
-        "open_merchant_lines": int((is_open & ships_from_shopify).sum()),
-        "amazon_fulfilled_lines": int((~merchant & ~non_amazon).sum()),
-        "non_amazon_lines": int(non_amazon.sum()),
-    }
-    lines = canonical(lines, header.path.name, layout.name, ctx.as_of)
-    return ReadResult(layout, lines, len(frame), problems, summary)
 
 
 def read_listings(header: Header, layout: Layout, ctx: ReadContext) -> ReadResult:

@@ -6,16 +6,61 @@ order_lines). Every row keeps the file name and its spreadsheet row number.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from reconcile.sources.layouts import Layout
-from reconcile.sources.tabular import Header, read_columns
+from reconcile.sources.tabular import Header, iter_columns
 from reconcile.sources.values import Problems
+
+# The canonical tables' columns and types, for frames built empty.
+TEXT = "str"
+UTC_TIME = "datetime64[ns, UTC]"
+LISTING_DTYPES = {
+    "sku": TEXT,
+    "channel": TEXT,
+    "title": TEXT,
+    "listed_qty": "Int64",
+    "compared": "bool",
+    "file": TEXT,
+    "row": "int64",
+}
+ORDER_DTYPES = {
+    "channel": TEXT,
+    "order_id": TEXT,
+    "line_id": TEXT,
+    "sku": TEXT,
+    "title": TEXT,
+    "ordered_qty": "Int64",
+    "open_qty": "Int64",
+    "created_at": UTC_TIME,
+    "status": TEXT,
+    "is_open": "bool",
+    "ships_from_shopify": "bool",
+    "merchant_order_id": TEXT,
+    "file": TEXT,
+    "row": "int64",
+    "financial_status": TEXT,
+    "ref:Tags": TEXT,
+    "ref:Notes": TEXT,
+    "ref:Note Attributes": TEXT,
+    "ref:Payment Reference": TEXT,
+}
+
+
+def concat_or_empty(parts: list[pd.DataFrame], dtypes: dict[str, str]) -> pd.DataFrame:
+    """Batches one after another; none at all gives an empty frame of those types."""
+    if parts:
+        return pd.concat(parts, ignore_index=True)
+    return pd.DataFrame({name: pd.Series(dtype=kind) for name, kind in dtypes.items()})
 
 
 @dataclass(frozen=True)
@@ -35,27 +80,55 @@ class ReadResult:
     summary: dict[str, int] = field(default_factory=dict)
 
 
+def iter_frames(
+    layout: Layout,
+    header: Header,
+    footer: re.Pattern[bytes] | None = None,
+    extra: Sequence[str] = (),
+) -> Iterator[pd.DataFrame]:
+    """The layout's columns present in the file, named as the layout spells them,
+    batch by batch, each row with its spreadsheet row number in `row`.
+
+    `extra` columns are read under the file's own names. Rows where every column
+    read is blank carry nothing and are dropped (eBay's padding row, trailing empty
+    spreadsheet rows).
+    """
+    spellings = {n: header.find(n) for n in (*layout.required, *layout.optional)}
+    found = {name: spelled for name, spelled in spellings.items() if spelled}
+    known = list(found)
+    spelled = [*found.values(), *extra]
+    for table in iter_columns(header, spelled, layout.quoting, footer):
+        filled = _not_blank(table.data)
+        frame = table.data.filter(filled).to_pandas()
+        frame.columns = known + list(extra)
+        frame["row"] = table.rows.filter(filled).to_numpy()
+        yield frame
+
+
 def load_frame(
     layout: Layout,
     header: Header,
     footer: re.Pattern[bytes] | None = None,
     extra: Sequence[str] = (),
 ) -> pd.DataFrame:
-    """The layout's columns present in the file, named as the layout spells them.
+    """All of a (small) file at once: see iter_frames."""
+    frames = list(iter_frames(layout, header, footer, extra))
+    if not frames:
+        names = [n for n in (*layout.required, *layout.optional) if header.find(n)]
+        return pd.DataFrame(
+            {n: pd.Series(dtype="str") for n in [*names, *extra]}
+        ).assign(row=pd.Series(dtype="int64"))
+    return pd.concat(frames, ignore_index=True)
 
-    `extra` columns are read under the file's own names. Rows where every column
-    read is blank carry nothing and are dropped (eBay's padding row, trailing empty
-    spreadsheet rows).
-    """
-    known = [name for name in (*layout.required, *layout.optional) if header.find(name)]
-    spelled = [header.find(n) for n in known] + list(extra)
-    table = read_columns(header, spelled, layout.quoting, footer)
-    frame = table.data.to_pandas()
-    wanted = known + list(extra)
-    frame.columns = wanted
-    frame["row"] = table.rows.to_numpy()
-    blank = (frame[wanted].apply(lambda column: column.str.strip()) == "").all(axis=1)
-    return frame.loc[~blank].reset_index(drop=True)
+
+def _not_blank(data: pa.Table) -> pa.Array:
+    """Rows with at least one cell that is more than white space."""
+    if data.num_columns == 0:
+        return pa.array([], pa.bool_())
+    filled = [
+        pc.not_equal(pc.utf8_trim_whitespace(column), "") for column in data.columns
+    ]
+    return functools.reduce(pc.or_, filled)
 
 
 def text_or_blank(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -69,7 +142,12 @@ def canonical(
     frame: pd.DataFrame, file: str, source: str, as_of: datetime
 ) -> pd.DataFrame:
     frame = frame.copy()
-    frame["file"] = file
-    frame["source"] = source
+    frame["file"] = _constant(file, len(frame))
+    frame["source"] = _constant(source, len(frame))
     frame["as_of"] = pd.Timestamp(as_of)
     return frame
+
+
+def _constant(text: str, rows: int) -> pd.Categorical:
+    """One text on every row: as a category it costs a byte a row, not the text."""
+    return pd.Categorical.from_codes(np.zeros(rows, dtype=np.int8), categories=[text])

@@ -4,7 +4,8 @@ The file opens with a blank or comma-only line, then the header, then an empty
 padding row; it ends with a record count and the seller id. A multi-item order has
 a summary row (no Item Number) before its item rows: counting it would count the
 order twice. The report lists no cancelled orders; a line is open until it has a
-Shipped On Date.
+Shipped On Date. Only open lines become order lines; shipped ones are counted in the
+channel summary.
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ import re
 
 import pandas as pd
 
+from reconcile.frames import isin
 from reconcile.sources.common import (
+    ORDER_DTYPES,
     ReadContext,
     ReadResult,
     canonical,
-    load_frame,
+    concat_or_empty,
+    iter_frames,
     text_or_blank,
 )
 from reconcile.sources.layouts import Layout
@@ -39,16 +43,43 @@ SALE_DATES = (
 
 def read_orders(header: Header, layout: Layout, ctx: ReadContext) -> ReadResult:
     problems = Problems(header.path.name)
-    frame = load_frame(layout, header, footer=FOOTER)
-    rows_in_file = len(frame)
+    rows_in_file, parts, item_records = 0, [], []
+    for frame in iter_frames(layout, header, footer=FOOTER):
+        rows_in_file += len(frame)
+        record = frame["Sales Record Number"].str.strip()
+        no_item = frame["Item Number"].str.strip() == ""
+        shipped = frame["Shipped On Date"].str.strip() != ""
+        item_records.append(record[~no_item])
+        # Shipped item lines no longer draw on stock; rows without an Item Number
+        # are kept until every batch is read: only then is it known whether they are
+        # an order's summary row.
+        keep = no_item | ~shipped
+        parts.append(
+            frame.loc[keep].assign(no_item=no_item[keep], shipped=shipped[keep])
+        )
+    frame = pd.concat(parts, ignore_index=True) if parts else None
+    if frame is None or frame.empty:
+        lines = concat_or_empty([], ORDER_DTYPES)
+        summary = {"lines": rows_in_file, "open_lines": 0, "summary_rows_skipped": 0}
+        return ReadResult(layout, lines, rows_in_file, problems, summary)
 
+    records = pd.concat(item_records)
     record = frame["Sales Record Number"].str.strip()
-    item = frame["Item Number"].str.strip()
-    siblings = record.map(record.value_counts())
-    summary_row = (item == "") & (siblings > 1)
-    frame = frame.loc[~summary_row].reset_index(drop=True)
-    rows = frame["row"]
+    summary_row = frame["no_item"] & isin(record, records)
+    summary = {
+        "lines": rows_in_file - int(summary_row.sum()),
+        "open_lines": int((~summary_row & ~frame["shipped"]).sum()),
+        "summary_rows_skipped": int(summary_row.sum()),
+    }
+    lines = _open_lines(frame.loc[~summary_row & ~frame["shipped"]], problems, ctx)
+    lines = canonical(lines, header.path.name, layout.name, ctx.as_of)
+    return ReadResult(layout, lines, rows_in_file, problems, summary)
 
+
+def _open_lines(
+    frame: pd.DataFrame, problems: Problems, ctx: ReadContext
+) -> pd.DataFrame:
+    rows = frame["row"]
     quantity = integers(frame["Quantity"], rows, "Quantity", problems)
     created = timestamps(
         frame["Sale Date"],
@@ -60,35 +91,24 @@ def read_orders(header: Header, layout: Layout, ctx: ReadContext) -> ReadResult:
         blank_ok=False,
     )
     order_number = frame["Order Number"].str.strip()
-    order_id = order_number.where(
-        order_number != "", frame["Sales Record Number"].str.strip()
-    )
+    record = frame["Sales Record Number"].str.strip()
     transaction = text_or_blank(frame, "Transaction ID")
-    is_open = frame["Shipped On Date"].str.strip() == ""
-
+    item = frame["Item Number"].str.strip()
     lines = pd.DataFrame(
         {
             "row": rows,
             "channel": "ebay",
-            "order_id": order_id,
-            "line_id": transaction.where(
-                transaction != "", frame["Item Number"].str.strip()
-            ),
+            "order_id": order_number.where(order_number != "", record),
+            "line_id": transaction.where(transaction != "", item),
             "sku": clean_text(frame["Custom Label"]),
             "title": text_or_blank(frame, "Item Title"),
             "ordered_qty": quantity,
-            "open_qty": quantity.where(is_open, 0),
+            "open_qty": quantity,
             "created_at": created,
-            "status": is_open.map({True: "unshipped", False: "shipped"}).astype("str"),
-            "is_open": is_open,
+            "status": "unshipped",
+            "is_open": True,
             "ships_from_shopify": True,
             "merchant_order_id": "",
         }
     )
-    summary = {
-        "lines": len(lines),
-        "open_lines": int(is_open.sum()),
-        "summary_rows_skipped": int(summary_row.sum()),
-    }
-    lines = canonical(lines, header.path.name, layout.name, ctx.as_of)
-    return ReadResult(layout, lines, rows_in_file, problems, summary)
+    return lines.reset_index(drop=True)

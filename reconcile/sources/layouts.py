@@ -144,7 +144,7 @@ AMAZON_ORDERS = Layout(
         "item-status",
         "quantity",
     ),
-    optional=("merchant-order-id", "product-name"),
+    optional=("merchant-order-id",),
     quoting=False,
 )
 AMAZON_LISTINGS = Layout(

@@ -14,6 +14,7 @@ from reconcile.sources.common import (
     ReadContext,
     ReadResult,
     canonical,
+    iter_frames,
     load_frame,
     text_or_blank,
 )
@@ -69,31 +70,42 @@ def variant_titles(frame: pd.DataFrame) -> pd.Series:
 
 def read_inventory(header: Header, layout: Layout, ctx: ReadContext) -> ReadResult:
     problems = Problems(header.path.name)
-    if layout is SHOPIFY_INVENTORY_WIDE:
-        locations = _wide_locations(header)
-        frame = load_frame(layout, header, extra=locations)
-        rows = len(frame)
-        frame = _melt_wide(frame, locations)
-        columns = {"Available": "available"}
-    else:
-        frame = load_frame(layout, header)
-        rows = len(frame)
-        columns = (
-            CURRENT_COLUMNS if layout is SHOPIFY_INVENTORY_CURRENT else COLUMNS_2023
-        )
-
     wide = layout is SHOPIFY_INVENTORY_WIDE
-    stock = _stock_rows(frame, columns, problems, per_location=wide)
+    locations = _wide_locations(header) if wide else []
+    if wide:
+        columns = {"Available": "available"}
+    elif layout is SHOPIFY_INVENTORY_CURRENT:
+        columns = CURRENT_COLUMNS
+    else:
+        columns = COLUMNS_2023
+
+    rows, parts = 0, []
+    for frame in iter_frames(layout, header, extra=locations):
+        rows += len(frame)
+        if wide:
+            frame = _melt_wide(frame, locations)
+        parts.append(_stock_rows(frame, columns, problems, per_location=wide))
+    stock = pd.concat(parts, ignore_index=True) if parts else _no_stock()
+
     stock = _drop_blank_skus(stock, problems)
     _refuse_duplicates(stock, problems)
     stock = canonical(stock, header.path.name, layout.name, ctx.as_of)
     return ReadResult(layout, stock, rows, problems)
 
 
+def _no_stock() -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {name: pd.Series(dtype="str") for name in ("sku", "title", "location")}
+    )
+    for name in QUANTITIES:
+        frame[name] = pd.Series(dtype="Int64")
+    return frame.assign(row=pd.Series(dtype="int64"), not_stocked=pd.Series(dtype=bool))
+
+
 def _wide_locations(header: Header) -> list[str]:
     """In the wide shape every column after COO (or SKU) is a location's available."""
     names = list(header.names)
-    anchor = header.find("COO") or header.find("SKU")
+    anchor = header.find("COO") or header.find("SKU") or names[-1]
     return [name for name in names[names.index(anchor) + 1 :] if name]
 
 

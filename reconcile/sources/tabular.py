@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
@@ -85,8 +85,11 @@ def _text_candidates(path: Path) -> list[Header]:
     headers = []
     for index, line in enumerate(lines):
         delimiter = "\t" if "\t" in line else ","
-        quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
-        cells = next(csv.reader([line], delimiter=delimiter, quoting=quoting), [])
+        if delimiter == "\t":
+            reader = csv.reader([line], delimiter=delimiter, quoting=csv.QUOTE_NONE)
+        else:
+            reader = csv.reader([line], delimiter=delimiter)
+        cells = next(reader, [])
         names = tuple(cell.strip() for cell in cells)
         headers.append(Header(path, names, index, delimiter, encoding, False))
     return headers
@@ -100,44 +103,74 @@ def _xlsx_candidates(path: Path) -> list[Header]:
     ]
 
 
+class NotUtf8(Exception):
+    """The file is not UTF-8 after all; read it again as Windows-1252."""
+
+
 def read_columns(
     header: Header,
     columns: Sequence[str],
     quoting: bool,
     footer: re.Pattern[bytes] | None = None,
 ) -> Table:
-    """Read the named columns (the file's own spellings) of every record after the header.
+    """Every record after the header, in one table (for small exports)."""
+    batches = list(iter_columns(header, columns, quoting, footer))
+    data = (
+        pa.Table.from_batches(
+            [batch for table in batches for batch in table.data.to_batches()],
+            schema=batches[0].data.schema if batches else None,
+        )
+        if batches
+        else pa.table({name: pa.array([], pa.string()) for name in columns})
+    )
+    rows = (
+        pa.concat_arrays([t.rows for t in batches])
+        if batches
+        else pa.array([], pa.int64())
+    )
+    return Table(header, data, rows)
 
-    `footer` matches the trailer lines some portals append (eBay's record count and
-    seller id); such lines are not data and are passed over.
-    """
-    if header.is_xlsx:
-        return _read_xlsx(header, columns, footer)
-    return _read_text(header, columns, quoting, footer)
 
-
-def _read_text(
+def iter_columns(
     header: Header,
     columns: Sequence[str],
     quoting: bool,
-    footer: re.Pattern[bytes] | None,
-) -> Table:
-    encodings = [header.encoding] + [
-        e for e in ("utf-8", "cp1252") if e != header.encoding
-    ]
-    last_error: Exception | None = None
-    for encoding in encodings:
-        try:
-            data = _pyarrow_read(header, columns, quoting, encoding, footer)
-        except pa.ArrowInvalid as error:
-            if "UTF8" not in str(error):
-                raise
-            last_error = error
-            continue
-        first_row = header.index + 2
-        rows = pa.array(range(first_row, first_row + data.num_rows), pa.int64())
-        return Table(header, data, rows)
-    raise last_error  # type: ignore[misc]
+    footer: re.Pattern[bytes] | None = None,
+) -> Iterator[Table]:
+    """The named columns (the file's own spellings) of every record after the header,
+    streamed in batches, each with its records' spreadsheet row numbers.
+
+    `footer` matches the trailer lines some portals append (eBay's record count and
+    seller id); such lines are not data and are passed over. Raises NotUtf8 when a
+    file sniffed as UTF-8 turns out not to be, BadRows after the last batch when
+    records had the wrong number of fields.
+    """
+    if header.is_xlsx:
+        yield _read_xlsx(header, columns, footer)
+        return
+    bad: list[BadRow] = []
+    try:
+        data = _arrow_read(header, columns, quoting, footer, bad, threads=True)
+    except pa.ArrowInvalid as error:
+        if "UTF8" in str(error) and header.encoding == "utf-8":
+            raise NotUtf8(header.path.name) from error
+        raise
+    if bad:
+        # Arrow numbers a bad record only when it reads on one thread; such files
+        # are rare, so pay for a second, single-threaded pass to name the rows.
+        bad.clear()
+        _arrow_read(header, columns, quoting, footer, bad, threads=False)
+        raise BadRows(_bad_row_problems(header, bad))
+
+    # Arrow parses on every core; the readers then work batch by batch so their
+    # pandas intermediates stay small however large the file.
+    first_row = header.index + 2
+    for start in range(0, data.num_rows, BATCH_ROWS):
+        batch = data.slice(start, BATCH_ROWS)
+        rows = pa.array(
+            np.arange(first_row + start, first_row + start + batch.num_rows)
+        )
+        yield Table(header, batch, rows)
 
 
 class BadRows(Exception):
@@ -148,36 +181,19 @@ class BadRows(Exception):
         super().__init__(f"{len(problems)} malformed rows")
 
 
-def _pyarrow_read(
-    header: Header,
-    columns: Sequence[str],
-    quoting: bool,
-    encoding: str,
-    footer: re.Pattern[bytes] | None,
-) -> pa.Table:
-    read = partial(_arrow_csv, header, columns, quoting, encoding, footer)
-    table, bad = read(threads=True)
-    if bad:
-        # Arrow numbers a bad row only when it reads on one thread; such files are
-        # rare, so pay for a second, single-threaded pass to name the rows.
-        _, bad = read(threads=False)
-        raise BadRows(_bad_row_problems(header, bad))
-    return table
-
-
 BadRow = tuple[int | None, int, str]  # record number, fields found, text
+BLOCK_BYTES = 8 << 20
+BATCH_ROWS = 250_000
 
 
-def _arrow_csv(
+def _arrow_read(
     header: Header,
     columns: Sequence[str],
     quoting: bool,
-    encoding: str,
     footer: re.Pattern[bytes] | None,
+    bad: list[BadRow],
     threads: bool,
-) -> tuple[pa.Table, list[BadRow]]:
-    bad: list[BadRow] = []
-
+) -> pa.Table:
     def on_invalid(row: pacsv.InvalidRow) -> str:
         trailer = footer is not None and footer.match(row.text.strip().encode())
         if not trailer:
@@ -185,12 +201,12 @@ def _arrow_csv(
         return "skip"
 
     # Lines above the header (eBay's comma-only first line) are skipped by Arrow
-    # itself, so the file is streamed, never loaded whole.
-    table = pacsv.read_csv(
+    # itself; only the named columns are kept, the file is never loaded whole.
+    return pacsv.read_csv(
         header.path,
         read_options=pacsv.ReadOptions(
-            encoding=encoding,
-            block_size=8 << 20,
+            encoding=header.encoding,
+            block_size=BLOCK_BYTES,
             use_threads=threads,
             skip_rows=header.index,
         ),
@@ -207,7 +223,6 @@ def _arrow_csv(
             quoted_strings_can_be_null=False,
         ),
     )
-    return table, bad
 
 
 def _bad_row_problems(header: Header, bad: list[BadRow]) -> list[InputProblem]:

@@ -26,6 +26,8 @@ class Problems:
     file: str
     errors: list[InputProblem] = field(default_factory=list)
     warnings: list[InputProblem] = field(default_factory=list)
+    _listed: dict[str, int] = field(default_factory=dict, repr=False)
+    _more: dict[str, int] = field(default_factory=dict, repr=False)
 
     def error(
         self, message: str, row: int | None = None, column: str | None = None
@@ -40,21 +42,29 @@ class Problems:
     def cells(
         self, rows: pd.Series, column: str | pd.Series, message: str | pd.Series
     ) -> None:
-        """One error per bad cell, up to a limit, then a count of the rest.
+        """One error per bad cell, up to a limit per column, then a count of the rest.
 
         `column` and `message` are one text for every cell, or Series aligned with
         `rows` when they differ per cell (the value found, a wide export's location).
+        A file read in batches calls this once per batch; `finish` adds the counts.
         """
-        listed = rows.iloc[:MAX_PROBLEMS_PER_COLUMN]
+        key = column if isinstance(column, str) else ""
+        room = max(0, MAX_PROBLEMS_PER_COLUMN - self._listed.get(key, 0))
+        listed = rows.iloc[:room]
         columns = _per_cell(column, listed)
         messages = _per_cell(message, listed)
         for row, name, text in zip(listed.tolist(), columns, messages, strict=True):
             self.error(text, int(row), name)
+        self._listed[key] = self._listed.get(key, 0) + len(listed)
         if len(rows) > len(listed):
-            self.error(
-                f"and {len(rows) - len(listed)} more rows like that",
-                column=column if isinstance(column, str) else None,
-            )
+            self._more[key] = self._more.get(key, 0) + len(rows) - len(listed)
+
+    def finish(self) -> Problems:
+        """Add the count of bad cells beyond each column's listed ones."""
+        for key, count in self._more.items():
+            self.error(f"and {count} more rows like that", column=key or None)
+        self._more.clear()
+        return self
 
 
 def _per_cell(value: str | pd.Series, listed: pd.Series) -> list[str]:
@@ -122,10 +132,9 @@ def _cast_whole(text: pd.Series, skip: pd.Series) -> pd.Series | None:
         parsed = pc.cast(cells, pa.int64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    return pd.Series(
-        parsed.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get),
-        index=text.index,
-    )
+    numbers = parsed.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+    numbers.index = text.index
+    return numbers
 
 
 def timestamps(
