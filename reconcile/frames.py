@@ -14,8 +14,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 
-def arrow_text(values: pd.Series | pd.Index | Iterable[str]) -> pa.Array:
-    if isinstance(values, pd.Series | pd.Index):
+def arrow_text(
+    values: pd.Series | pd.Index | pa.Array | pa.ChunkedArray | Iterable[str],
+) -> pa.Array:
+    if isinstance(values, pa.Array | pa.ChunkedArray):
+        array = values
+    elif isinstance(values, pd.Series | pd.Index):
         array = pa.array(values, from_pandas=True)
     else:
         array = pa.array(list(values), pa.string())

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from reconcile.sources.common import (
     ORDER_DTYPES,
@@ -21,9 +23,11 @@ from reconcile.sources.common import (
     ReadResult,
     canonical,
     concat_or_empty,
-    iter_frames,
+    count,
+    iter_tables,
     load_frame,
     text_or_blank,
+    trimmed,
 )
 from reconcile.sources.layouts import Layout
 from reconcile.sources.tabular import Header
@@ -45,8 +49,8 @@ def read_orders(header: Header, layout: Layout, ctx: ReadContext) -> ReadResult:
     problems = Problems(header.path.name)
     summary: Counter[str] = Counter(dict.fromkeys(ORDER_SUMMARY, 0))
     parts = [
-        _demand_lines(frame, problems, summary, ctx)
-        for frame in iter_frames(layout, header)
+        _demand_lines(table, problems, summary, ctx)
+        for table in iter_tables(layout, header)
     ]
     lines = concat_or_empty(parts, ORDER_DTYPES)
     lines = canonical(lines, header.path.name, layout.name, ctx.as_of)
@@ -54,26 +58,39 @@ def read_orders(header: Header, layout: Layout, ctx: ReadContext) -> ReadResult:
 
 
 def _demand_lines(
-    frame: pd.DataFrame, problems: Problems, summary: Counter[str], ctx: ReadContext
+    table: pa.Table, problems: Problems, summary: Counter[str], ctx: ReadContext
 ) -> pd.DataFrame:
-    """The open merchant-fulfilled lines of one batch; the rest only counted."""
-    fulfilment = frame["fulfillment-channel"].str.strip().str.lower()
-    merchant = fulfilment.isin(MERCHANT_FULFILLED)
-    non_amazon = frame["sales-channel"].str.strip().str.lower() == "non-amazon"
-    order_status = frame["order-status"].str.strip()
-    item_status = frame["item-status"].str.strip()
-    closed = order_status.str.lower().str.contains(CLOSED_STATUS)
-    closed |= item_status.str.lower().str.contains(CLOSED_STATUS)
-    demand = ~closed & merchant & ~non_amazon
+    """The open merchant-fulfilled lines of one batch; the rest only counted.
+
+    The flags are worked out by Arrow on the whole batch; only the lines kept
+    become a pandas frame.
+    """
+    merchant = pc.is_in(
+        trimmed(table, "fulfillment-channel", lower=True),
+        value_set=pa.array(MERCHANT_FULFILLED),
+    )
+    non_amazon = pc.equal(trimmed(table, "sales-channel", lower=True), "non-amazon")
+    closed = pc.or_(
+        pc.match_substring_regex(
+            trimmed(table, "order-status", lower=True), CLOSED_STATUS
+        ),
+        pc.match_substring_regex(
+            trimmed(table, "item-status", lower=True), CLOSED_STATUS
+        ),
+    )
+    ours = pc.and_(merchant, pc.invert(non_amazon))
+    demand = pc.and_(ours, pc.invert(closed))
     summary.update(
-        lines=len(frame),
-        open_merchant_lines=int(demand.sum()),
-        amazon_fulfilled_lines=int((~merchant & ~non_amazon).sum()),
-        non_amazon_lines=int(non_amazon.sum()),
-        closed_merchant_lines=int((closed & merchant & ~non_amazon).sum()),
+        lines=table.num_rows,
+        open_merchant_lines=count(demand),
+        closed_merchant_lines=count(pc.and_(ours, closed)),
+        amazon_fulfilled_lines=count(
+            pc.and_(pc.invert(merchant), pc.invert(non_amazon))
+        ),
+        non_amazon_lines=count(non_amazon),
     )
 
-    frame = frame.loc[demand]
+    frame = table.filter(demand).to_pandas()
     rows = frame["row"]
     quantity = integers(frame["quantity"], rows, "quantity", problems)
     created = timestamps(
@@ -85,7 +102,8 @@ def _demand_lines(
         local_zone=ctx.shop_timezone,
         blank_ok=False,
     )
-    status = item_status[demand]
+    order_status = frame["order-status"].str.strip()
+    status = frame["item-status"].str.strip()
     sku = clean_text(frame["sku"])
     return pd.DataFrame(
         {
@@ -99,7 +117,7 @@ def _demand_lines(
             "ordered_qty": quantity,
             "open_qty": quantity,
             "created_at": created,
-            "status": status.where(status != "", order_status[demand]),
+            "status": status.where(status != "", order_status),
             "is_open": True,
             "ships_from_shopify": True,
             "merchant_order_id": text_or_blank(frame, "merchant-order-id"),

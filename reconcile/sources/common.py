@@ -80,14 +80,15 @@ class ReadResult:
     summary: dict[str, int] = field(default_factory=dict)
 
 
-def iter_frames(
+def iter_tables(
     layout: Layout,
     header: Header,
     footer: re.Pattern[bytes] | None = None,
     extra: Sequence[str] = (),
-) -> Iterator[pd.DataFrame]:
+) -> Iterator[pa.Table]:
     """The layout's columns present in the file, named as the layout spells them,
-    batch by batch, each row with its spreadsheet row number in `row`.
+    batch by batch as Arrow tables, each row with its spreadsheet row number in
+    `row`.
 
     `extra` columns are read under the file's own names. Rows where every column
     read is blank carry nothing and are dropped (eBay's padding row, trailing empty
@@ -95,14 +96,33 @@ def iter_frames(
     """
     spellings = {n: header.find(n) for n in (*layout.required, *layout.optional)}
     found = {name: spelled for name, spelled in spellings.items() if spelled}
-    known = list(found)
-    spelled = [*found.values(), *extra]
-    for table in iter_columns(header, spelled, layout.quoting, footer):
-        filled = _not_blank(table.data)
-        frame = table.data.filter(filled).to_pandas()
-        frame.columns = known + list(extra)
-        frame["row"] = table.rows.filter(filled).to_numpy()
-        yield frame
+    names = [*found, *extra]
+    for table in iter_columns(
+        header, [*found.values(), *extra], layout.quoting, footer
+    ):
+        data = table.data.rename_columns(names).append_column("row", table.rows)
+        yield data.filter(_not_blank(table.data))
+
+
+def iter_frames(
+    layout: Layout,
+    header: Header,
+    footer: re.Pattern[bytes] | None = None,
+    extra: Sequence[str] = (),
+) -> Iterator[pd.DataFrame]:
+    """iter_tables, as pandas frames."""
+    for table in iter_tables(layout, header, footer, extra):
+        yield table.to_pandas()
+
+
+def trimmed(table: pa.Table, column: str, lower: bool = False) -> pa.ChunkedArray:
+    """A text column without surrounding white space (and in lower case)."""
+    text = pc.utf8_trim_whitespace(table[column])
+    return pc.utf8_lower(text) if lower else text
+
+
+def count(mask: pa.ChunkedArray | pa.Array) -> int:
+    return int(pc.sum(mask).as_py() or 0)
 
 
 def load_frame(

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from reconcile.frames import isin
 from reconcile.sources.common import (
@@ -21,8 +23,9 @@ from reconcile.sources.common import (
     ReadResult,
     canonical,
     concat_or_empty,
-    iter_frames,
+    iter_tables,
     text_or_blank,
+    trimmed,
 )
 from reconcile.sources.layouts import Layout
 from reconcile.sources.tabular import Header
@@ -44,26 +47,27 @@ SALE_DATES = (
 def read_orders(header: Header, layout: Layout, ctx: ReadContext) -> ReadResult:
     problems = Problems(header.path.name)
     rows_in_file, parts, item_records = 0, [], []
-    for frame in iter_frames(layout, header, footer=FOOTER):
-        rows_in_file += len(frame)
-        record = frame["Sales Record Number"].str.strip()
-        no_item = frame["Item Number"].str.strip() == ""
-        shipped = frame["Shipped On Date"].str.strip() != ""
-        item_records.append(record[~no_item])
+    for table in iter_tables(layout, header, footer=FOOTER):
+        rows_in_file += table.num_rows
+        no_item = pc.equal(trimmed(table, "Item Number"), "")
+        shipped = pc.not_equal(trimmed(table, "Shipped On Date"), "")
+        item_records.append(
+            trimmed(table, "Sales Record Number").filter(pc.invert(no_item))
+        )
         # Shipped item lines no longer draw on stock; rows without an Item Number
         # are kept until every batch is read: only then is it known whether they are
         # an order's summary row.
-        keep = no_item | ~shipped
-        parts.append(
-            frame.loc[keep].assign(no_item=no_item[keep], shipped=shipped[keep])
-        )
-    frame = pd.concat(parts, ignore_index=True) if parts else None
+        keep = pc.or_(no_item, pc.invert(shipped))
+        kept = table.filter(keep)
+        kept = kept.append_column("no_item", no_item.filter(keep))
+        parts.append(kept.append_column("shipped", shipped.filter(keep)))
+    frame = pa.concat_tables(parts).to_pandas() if parts else None
     if frame is None or frame.empty:
         lines = concat_or_empty([], ORDER_DTYPES)
         summary = {"lines": rows_in_file, "open_lines": 0, "summary_rows_skipped": 0}
         return ReadResult(layout, lines, rows_in_file, problems, summary)
 
-    records = pd.concat(item_records)
+    records = pa.chunked_array([c for r in item_records for c in r.chunks], pa.string())
     record = frame["Sales Record Number"].str.strip()
     summary_row = frame["no_item"] & isin(record, records)
     summary = {
