@@ -83,14 +83,9 @@ def _read_all(
     files, errors = expand_paths(request.paths)
     reads: list[tuple[Path, ReadResult]] = []
     warnings: list[InputProblem] = []
-    contexts = [
-        ReadContext(request.settings.timezone, _file_as_of(p, request)) for p in files
-    ]
-    # Arrow parses without holding the GIL: one file's parsing overlaps another's
-    # pandas work. Results keep the files' order.
-    with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
-        results = list(pool.map(read_file, files, contexts))
-    for path, result in zip(files, results, strict=True):
+    for path in files:
+        ctx = ReadContext(request.settings.timezone, _file_as_of(path, request))
+        result = read_file(path, ctx)
         if isinstance(result, list):
             errors.extend(result)
             continue
