@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
