@@ -37,3 +37,12 @@ def isin(
     found = pc.is_in(arrow_text(values), value_set=pc.unique(arrow_text(candidates)))
     mask = pc.fill_null(found, False).to_numpy(zero_copy_only=False)
     return pd.Series(mask, index=values.index, dtype=bool)
+
+
+def lookup(keys: pd.Series, table: pd.Series) -> pd.Series:
+    """table[key] for each key (NaN/NA where absent), aligned with `keys`.
+
+    Like keys.map(table), which on Arrow strings converts every result one by one.
+    """
+    found = table.reindex(pd.Index(keys.to_numpy()))
+    return pd.Series(found.to_numpy(), index=keys.index, dtype=table.dtype)

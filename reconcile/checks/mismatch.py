@@ -15,7 +15,7 @@ import pandas as pd
 
 from reconcile.checks import findings_frame, iso, source_refs
 from reconcile.config import Settings
-from reconcile.frames import isin
+from reconcile.frames import isin, lookup
 
 MIN_UNDER_TOLERANCE = 2
 UNDER_TOLERANCE_SHARE = 0.10
@@ -35,8 +35,16 @@ def listing_mismatches(
     if rows.empty:
         return findings_frame()
     known = isin(rows["sku"], per_sku.index)
-    projected = rows["sku"].map(per_sku["projected"]).fillna(0).astype("int64")
-    buffer = rows["channel"].map(lambda c: settings.channel(c).buffer).astype("int64")
+    projected = (
+        lookup(rows["sku"], per_sku["projected"].astype("Int64"))
+        .fillna(0)
+        .astype("int64")
+    )
+    buffer = (
+        rows["channel"]
+        .map({c: settings.channel(c).buffer for c in rows["channel"].unique()})
+        .astype("int64")
+    )
     listed = rows["listed_qty"].astype("int64")
     expected = np.maximum(0, projected - buffer).where(known, 0)
     over = listed - expected
@@ -84,7 +92,7 @@ def _under_tolerance(expected: pd.Series, settings: Settings) -> pd.Series:
 
 
 def _listing_findings(rows: pd.DataFrame, per_sku: pd.DataFrame) -> pd.DataFrame:
-    titles = rows["sku"].map(per_sku["title"])
+    titles = lookup(rows["sku"], per_sku["title"])
     frame = pd.DataFrame(
         {
             "kind": "mismatch",

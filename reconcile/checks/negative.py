@@ -12,7 +12,7 @@ import pandas as pd
 from reconcile.checks import findings_frame, iso, refs_by, source_refs
 from reconcile.checks.projection import sellable
 from reconcile.config import Settings
-from reconcile.frames import isin
+from reconcile.frames import isin, lookup
 
 
 def negative_stock(
@@ -94,7 +94,7 @@ def _orders_behind(shortfall: pd.Series, lines: pd.DataFrame) -> dict[str, list[
     )
     total = pending.groupby("sku", sort=False)["open_qty"].cumsum()
     before = total - pending["open_qty"]
-    taken = pending.loc[before < pending["sku"].map(shortfall)]
+    taken = pending.loc[before < lookup(pending["sku"], shortfall)]
     records = pd.DataFrame(
         {
             "sku": taken["sku"],
@@ -138,8 +138,8 @@ def _locations(
     per_sku: pd.DataFrame, stock: pd.DataFrame, settings: Settings
 ) -> pd.DataFrame:
     rows = sellable(stock, settings)
-    network_ok = rows["sku"].map(per_sku["projected"]) >= 0
-    below = rows.loc[(rows["available"] < 0).fillna(False) & network_ok]
+    below = rows.loc[(rows["available"] < 0).fillna(False)]
+    below = below.loc[lookup(below["sku"], per_sku["projected"]) >= 0]
     if below.empty:
         return findings_frame()
     places = _location_lists(rows.loc[isin(rows["sku"], below["sku"])], settings)
@@ -164,7 +164,7 @@ def _locations(
         below["sku"],
         below["location"],
         below["available"],
-        below["sku"].map(per_sku["projected"]),
+        lookup(below["sku"], per_sku["projected"]),
         strict=True,
     ):
         detail, action = _transfer(
