@@ -29,7 +29,6 @@ from reconcile.normalise import normalise
 from reconcile.sources import ReadContext, ReadResult, expand_paths, read_file
 from reconcile.sources.common import LISTING_DTYPES, ORDER_DTYPES, concat_or_empty
 
-HOUR = pd.Timedelta(hours=1)
 MAX_EXAMPLES = 5
 
 
