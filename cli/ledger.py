@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -26,6 +27,7 @@ from reconcile.ledger import (
     Reservation,
     parse_qty,
     parse_ttl,
+    parse_units,
     when_text,
 )
 
@@ -41,7 +43,7 @@ LedgerOption = Annotated[
         dir_okay=False,
         help="The ledger file: holds and history kept between runs. Created on the "
         "first hold; reading a missing one creates nothing. "
-        "[default: [paths] ledger in ./reconcile.toml, else ./reconcile-ledger.sqlite]",
+        "(default: the ledger in ./reconcile.toml, else ./reconcile-ledger.sqlite)",
     ),
 ]
 
@@ -103,6 +105,11 @@ def reserve(
 ) -> None:
     """Hold units of a SKU for an order, so they no longer count as available."""
     ledger = _ledger_path(ledger)
+    for option, value in (("--location", location), ("--order", order)):
+        if not value.strip():
+            raise LedgerError(
+                f"{option} is empty; say where and for what the units are held"
+            )
     hold = Ledger(ledger).reserve(
         sku,
         parse_qty(qty),
@@ -138,6 +145,56 @@ def release(
 
     because = f" Reason: {reason}." if reason else ""
     output.info(f"Released hold {hold.hold_id}: {_what(hold)}.{because}")
+
+
+@app.command()
+def ack(
+    finding_key: Annotated[
+        str,
+        typer.Argument(
+            metavar="FINDING_KEY",
+            help="The finding's key, as in the reports (mismatch:TEE-BLK-L:amazon).",
+        ),
+    ],
+    units: Annotated[
+        str,
+        typer.Option(
+            "--units",
+            help="The units the finding showed (its difference, without sign); if it "
+            "grows beyond them it is new again.",
+        ),
+    ],
+    why: Annotated[str, typer.Option("--why", help="Why it may stay quiet.")],
+    until: Annotated[
+        str,
+        typer.Option("--until", help="How long it stays quiet: 30m, 2h, 3d, 1w."),
+    ] = "7d",
+    who: Annotated[
+        str | None, typer.Option("--who", help="Who acknowledged it.")
+    ] = None,
+    ledger: LedgerOption = None,
+) -> None:
+    """Acknowledge a finding: shown as known, never failing a run, until it grows."""
+    ledger = _ledger_path(ledger)
+    if not why.strip():
+        raise LedgerError("--why is empty; say why the finding may stay quiet")
+    now = _now()
+    quiet_until = now + parse_ttl(until)
+    Ledger(ledger).append(
+        "acknowledgement",
+        {
+            "finding_key": finding_key.strip(),
+            "until": quiet_until,
+            "who": who or os.environ.get("USER") or "unknown",
+            "why": why.strip(),
+            "shortfall": parse_units(units),
+        },
+        now,
+    )
+    output.info(
+        f"Acknowledged {finding_key.strip()} up to {parse_units(units)} unit(s) "
+        f"until {when_text(quiet_until)}."
+    )
 
 
 @app.command("list")

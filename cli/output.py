@@ -18,7 +18,8 @@ class Verbosity(enum.IntEnum):
     VERBOSE = 2
 
 
-PLAIN_WIDTH = 160
+# Wide enough that a finding never wraps in a log; Rich sizes tables to content.
+PLAIN_WIDTH = 400
 
 
 def _console(stderr: bool) -> Console:

@@ -14,7 +14,7 @@ from cli import output
 from reconcile.config import Settings, find_config, load_settings, parse_timestamp
 from reconcile.engine import RunRequest, new_run_id, reconcile, record_run
 from reconcile.errors import ConfigError
-from reconcile.ledger import run_lock
+from reconcile.ledger import Ledger, run_lock
 from reconcile.model import FAIL_ON_LEVELS
 from reports.console import morning_screen
 from reports.files import check_formats, write_run
@@ -34,25 +34,29 @@ def run(
         help="Export files, or folders holding them; each file's layout is detected.",
     ),
     out: Path = typer.Option(
-        None, "--out", help="Folder for run reports [default: ./reports]."
+        None,
+        "--out",
+        help="Folder for run reports (default ./reports, or the out path in reconcile.toml).",
     ),
     ledger: Path = typer.Option(
-        None, "--ledger", help="Ledger file [default: ./reconcile-ledger.sqlite]."
+        None,
+        "--ledger",
+        help="Ledger file (default ./reconcile-ledger.sqlite, or the ledger path in reconcile.toml).",
     ),
     as_of: str = typer.Option(
         None,
         "--as-of",
-        help="Clock for hold ttl and order age, ISO-8601 [default: now].",
+        help="Clock for hold ttl and order age, ISO-8601 (default now).",
     ),
     snapshot_time: str = typer.Option(
         None,
         "--snapshot-time",
-        help="When the exports were taken [default: each file's modification time].",
+        help="When the exports were taken (default each file's modification time).",
     ),
     fail_on: str = typer.Option(
         None,
         "--fail-on",
-        help="Exit 1 on a new finding at or above: critical, high, low or never [default: high].",
+        help="Exit 1 on a new finding at or above: critical, high, low or never (default high).",
     ),
     formats: str = typer.Option(
         "csv,xlsx,json",
@@ -64,10 +68,10 @@ def run(
         "--tolerance",
         min=0,
         help="Units a listing may be over or under before it is flagged "
-        "[default: 0 over, max(2, 10%) under].",
+        "(default 0 over, the larger of 2 and 10% under).",
     ),
     config: Path = typer.Option(
-        None, "--config", help="Settings file [default: ./reconcile.toml]."
+        None, "--config", help="Settings file (default ./reconcile.toml)."
     ),
     demo: bool = typer.Option(
         False,
@@ -85,6 +89,11 @@ def run(
     output.set_verbosity(quiet, verbose)
     chosen_formats = check_formats(formats.split(","))
     if demo:
+        if paths:
+            raise ConfigError(
+                "--demo reconciles the bundled demo shop; drop it to reconcile "
+                "your own exports"
+            )
         config = config or demo_folder() / "reconcile.toml"
         paths = paths or [demo_folder()]
         as_of = as_of or DEMO_AS_OF
@@ -119,6 +128,7 @@ def run(
             shown_ledger,
             quiet=output.verbosity() == output.Verbosity.QUIET,
             plain=not output.is_terminal(),
+            verbose=output.verbosity() == output.Verbosity.VERBOSE,
         )
     )
     raise typer.Exit(result.exit_code)
@@ -153,6 +163,8 @@ def _snapshot(snapshot_time: str | None, settings: Settings) -> datetime | None:
 
 def _reconcile_and_write(request: RunRequest, out: Path, formats: list[str]):
     with run_lock(request.ledger_path):
+        # Refused now rather than after the reports exist without their run event.
+        Ledger(request.ledger_path).check_writable()
         started = datetime.now(UTC)
         output.detail(f"reading {len(request.paths)} path(s)")
         result = reconcile(request, new_run_id(started))

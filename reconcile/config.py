@@ -21,6 +21,7 @@ CONFIG_NAME = "reconcile.toml"
 SYNC_MODES = ("none", "import", "push")
 SKU_CASES = ("keep", "upper", "lower")
 CHANNELS = ("amazon", "ebay", "walmart", "etsy", "tiktok")
+EARLIEST_CLOCK, LATEST_CLOCK = 2000, 2200
 ORDER_FIELDS = ("Name", "Tags", "Note Attributes", "Notes", "Payment Reference")
 
 
@@ -116,7 +117,9 @@ class _Parser:
             preorder_skus=self.names(shop, "shop.preorder_skus", ()) or (),
             sku_case=self.choice(sku, "sku.case", SKU_CASES, "keep"),
             over_tolerance=self.units(
-                checks, "over_tolerance", checks.get("tolerance", 0)
+                checks,
+                "over_tolerance" if "over_tolerance" in checks else "tolerance",
+                0,
             ),
             under_tolerance=self.optional_units(checks),
             stale_order_days=self.units(checks, "stale_order_days", 7),
@@ -181,11 +184,13 @@ class _Parser:
             raise self.fail(key, f"is {value!r}; use one of {', '.join(allowed)}")
         return value
 
-    def units(self, table: dict[str, Any], key: str, default: Any) -> int:
+    def units(
+        self, table: dict[str, Any], key: str, default: Any, section: str = "checks"
+    ) -> int:
         value = table.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise self.fail(
-                f"checks.{key}", f"is {value!r}; use a whole number, 0 or more"
+                f"{section}.{key}", f"is {value!r}; use a whole number, 0 or more"
             )
         return value
 
@@ -225,8 +230,8 @@ class _Parser:
             )
         return ChannelSettings(
             sync=self.choice(table, f"{key}.sync", SYNC_MODES, "none"),
-            lag_minutes=self.units(table, "lag_minutes", 60),
-            buffer=self.units(table, "buffer", 0),
+            lag_minutes=self.units(table, "lag_minutes", 60, section=key),
+            buffer=self.units(table, "buffer", 0, section=key),
             order_fields=fields or ORDER_FIELDS,
             sku_aliases=dict(aliases),
         )
@@ -243,4 +248,9 @@ def parse_timestamp(text: str, zone: str, option: str) -> datetime:
         ) from error
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(zone))
+    if not EARLIEST_CLOCK <= moment.year <= LATEST_CLOCK:
+        raise ConfigError(
+            f"{option} {text!r} is outside {EARLIEST_CLOCK}-{LATEST_CLOCK}; "
+            "check the year"
+        )
     return moment.astimezone(UTC)

@@ -18,11 +18,11 @@ import pandas as pd
 from reconcile.checks import FINDING_COLUMNS
 from reconcile.checks.mismatch import listing_mismatches, orders_not_in_shopify
 from reconcile.checks.negative import negative_stock
-from reconcile.checks.projection import Inputs, mark_counted, project
+from reconcile.checks.projection import Inputs, held_holds, mark_counted, project
 from reconcile.checks.stale import stale_holds, stale_orders
 from reconcile.config import Settings
-from reconcile.errors import InputError, InputProblem
-from reconcile.frames import isin
+from reconcile.errors import ConfigError, InputError, InputProblem
+from reconcile.frames import isin, lookup
 from reconcile.ledger import Ledger
 from reconcile.model import KINDS, SEVERITY_RANK, Finding, RunResult, SourceInfo
 from reconcile.normalise import normalise
@@ -30,6 +30,8 @@ from reconcile.sources import ReadContext, ReadResult, expand_paths, read_file
 from reconcile.sources.common import LISTING_DTYPES, ORDER_DTYPES, concat_or_empty
 
 MAX_EXAMPLES = 5
+# Clocks drift; an export a few minutes 'ahead' of the run is normal.
+FUTURE_TOLERANCE_HOURS = 0.25
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ def new_run_id(now: datetime) -> str:
 def reconcile(request: RunRequest, run_id: str) -> RunResult:
     reads, warnings = _read_all(request)
     inputs = _inputs(reads, request)
+    _refuse_inconsistent(reads, inputs, request.settings)
 
     lines = mark_counted(inputs, request.settings)
     per_sku = project(inputs, lines, request.settings)
@@ -120,7 +123,72 @@ def _stale_inputs(
                     "download a fresh export or give --snapshot-time",
                 )
             )
+        elif age < -FUTURE_TOLERANCE_HOURS:
+            stale.append(
+                InputProblem(
+                    path.name,
+                    f"is dated {-age:.1f} hours after the run clock; check --as-of "
+                    "and --snapshot-time (orders may look younger than they are)",
+                )
+            )
     return stale
+
+
+def _refuse_inconsistent(
+    reads: list[tuple[Path, ReadResult]], inputs: Inputs, settings: Settings
+) -> None:
+    """Stop before any check when the inputs contradict each other or the config."""
+    problems = [
+        InputProblem(path.name, "has a header but no rows; export it again")
+        for path, read in reads
+        if read.layout.table == "stock" and read.rows == 0
+    ]
+    problems += duplicated_across_files(inputs.stock, ["sku", "location"])
+    compared = inputs.listings.loc[inputs.listings["compared"]]
+    problems += duplicated_across_files(compared, ["channel", "sku"])
+    problems += duplicated_across_files(
+        inputs.marketplace, ["channel", "order_id", "line_id"]
+    )
+    problems += duplicated_across_files(inputs.shopify, ["order_id", "line_id"])
+    if problems:
+        raise InputError(problems)
+    _refuse_unknown_locations(inputs.stock, settings)
+
+
+def duplicated_across_files(frame: pd.DataFrame, key: list[str]) -> list[InputProblem]:
+    """Rows whose key appears in another file too: the same export given twice, or
+    two overlapping downloads, would count the same stock or order twice."""
+    firsts = frame.drop_duplicates([*key, "file"])
+    shared = firsts.loc[firsts.duplicated(key, keep=False)]
+    files = sorted(shared["file"].astype("str").unique())
+    problems = []
+    for file in files:
+        mine = shared.loc[shared["file"].astype("str") == file]
+        first = mine.iloc[0]
+        others = [f for f in files if f != file]
+        problems.append(
+            InputProblem(
+                file,
+                f"{len(mine)} row(s) also appear in {', '.join(others)} (first: "
+                f"{' '.join(str(first[k]) for k in key)}); give one export of each "
+                "kind, the newest",
+                row=int(first["row"]),
+            )
+        )
+    return problems
+
+
+def _refuse_unknown_locations(stock: pd.DataFrame, settings: Settings) -> None:
+    if settings.sellable_locations is None:
+        return
+    present = set(stock["location"].unique())
+    unknown = [name for name in settings.sellable_locations if name not in present]
+    if unknown:
+        raise ConfigError(
+            f"{settings.source}: [shop] sellable_locations names "
+            f"{', '.join(repr(u) for u in unknown)}, which no inventory export has; "
+            f"the exports have: {', '.join(sorted(present))}"
+        )
 
 
 def _frames(reads: list[tuple[Path, ReadResult]], table: str) -> list[pd.DataFrame]:
@@ -218,7 +286,9 @@ def _run_checks(
     inputs: Inputs, lines: pd.DataFrame, per_sku: pd.DataFrame, settings: Settings
 ) -> pd.DataFrame:
     frames = [
-        negative_stock(per_sku, inputs.stock, lines, settings),
+        negative_stock(
+            per_sku, inputs.stock, lines, held_holds(inputs, lines), settings
+        ),
         listing_mismatches(per_sku, inputs.listings, settings),
         orders_not_in_shopify(lines, settings, inputs.shopify_orders_as_of),
         stale_holds(inputs.holds, inputs.shopify, inputs.as_of),
@@ -227,7 +297,12 @@ def _run_checks(
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame(columns=list(FINDING_COLUMNS))
-    return pd.concat(frames, ignore_index=True)
+    findings = pd.concat(frames, ignore_index=True)
+
+    # The product's own title from Shopify's inventory, wherever the SKU has one.
+    catalogue = lookup(findings["sku"].fillna("").astype("str"), per_sku["title"])
+    findings["title"] = catalogue.where(catalogue.notna(), findings["title"])
+    return findings
 
 
 def _with_status(

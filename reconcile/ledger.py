@@ -222,6 +222,30 @@ class Ledger:
         }
         return self.append("run", payload, finished)
 
+    def check_writable(self) -> None:
+        """Refuse now (LedgerError) if an event could not be appended later.
+
+        A run asks before it writes its reports, so a ledger it cannot write never
+        leaves reports without their run event. A missing ledger is not created.
+        """
+        if not self.exists():
+            self._require_folder()
+            if not os.access(self.path.parent, os.W_OK):
+                raise LedgerError(
+                    f"cannot write the ledger {self.path}: its folder is not writable"
+                )
+            return
+        try:
+            with closing(self._connect()) as conn:
+                # A write that is rolled back: only writing shows a read-only file.
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('probe', '')"
+                )
+                conn.execute("ROLLBACK")
+        except sqlite3.DatabaseError as error:
+            raise LedgerError(self._write_failure(error)) from error
+
     def verify(self) -> list[str]:
         """What is wrong with the hash chain, event by event; [] when intact."""
         with self._reading() as conn:
@@ -425,6 +449,18 @@ def parse_qty(text: str) -> int:
     cleaned = text.strip()
     if not cleaned.isascii() or not cleaned.isdigit():
         raise LedgerError(_qty_message(text))
+    qty = int(cleaned)
+    _check_qty(qty)
+    return qty
+
+
+def parse_units(text: str) -> int:
+    """Units a person typed for an acknowledgement: a whole number, 0 or more."""
+    cleaned = text.strip().lstrip("+-")
+    if not cleaned.isascii() or not cleaned.isdigit() or int(cleaned) > MAX_HOLD_QTY:
+        raise LedgerError(
+            f"--units must be a whole number of units, like 3, not {text!r}"
+        )
     return int(cleaned)
 
 
@@ -484,6 +520,11 @@ def _open_lock(lock_path: Path) -> int:
         raise LedgerError(
             f"cannot lock the ledger: the folder {lock_path.parent} does not exist; "
             "create it or pass another --ledger"
+        ) from None
+    except OSError as error:
+        raise LedgerError(
+            f"cannot lock the ledger: {lock_path} cannot be created "
+            f"({error.strerror}); make the folder writable or pass another --ledger"
         ) from None
 
 
@@ -572,20 +613,29 @@ def _check_sku(sku: str) -> str:
     return cleaned
 
 
+MAX_HOLD_QTY = 999_999_999
+MAX_TTL = timedelta(days=3650)
+
+
 def _check_qty(qty: Any) -> None:
     whole = isinstance(qty, numbers.Integral) and not isinstance(qty, bool)
-    if not whole or qty <= 0:
+    if not whole or not 0 < qty <= MAX_HOLD_QTY:
         raise LedgerError(_qty_message(qty))
 
 
 def _qty_message(qty: Any) -> str:
-    return f"the quantity to hold must be a whole number above 0, not {qty}"
+    return (
+        "the quantity to hold must be a whole number from 1 to "
+        f"{MAX_HOLD_QTY:,}, not {qty}"
+    )
 
 
 def _check_ttl(ttl: timedelta) -> None:
     # Hold times are kept in whole seconds; anything shorter is no hold at all.
     if not isinstance(ttl, timedelta) or ttl < timedelta(seconds=1):
         raise LedgerError(f"the hold time must be longer than zero, like 2h; got {ttl}")
+    if ttl > MAX_TTL:
+        raise LedgerError(f"the hold time must be at most 10 years (520w); got {ttl}")
 
 
 def _optional_text(value: str | None) -> str | None:

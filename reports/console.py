@@ -41,6 +41,7 @@ def morning_screen(
     *,
     quiet: bool,
     plain: bool,
+    verbose: bool = False,
 ) -> list[RenderableType]:
     parts: list[RenderableType] = []
     if not quiet:
@@ -51,6 +52,8 @@ def morning_screen(
         worst = worst_table(result.findings, plain)
         if worst is not None:
             parts.append(worst)
+    if verbose:
+        parts.append(channel_table(result, plain))
     problems = input_problems(result)
     if problems is not None:
         parts.append(problems)
@@ -160,6 +163,20 @@ def worst_table(findings: tuple[Finding, ...], plain: bool) -> Table | None:
             f"{finding.difference:+d}",
             finding.action,
         )
+    return table
+
+
+def channel_table(result: RunResult, plain: bool) -> Table:
+    """What each channel's files held and what became of it (-v)."""
+    table = Table(
+        title="Per channel", title_justify="left", box=None if plain else box.SIMPLE
+    )
+    table.add_column("channel")
+    table.add_column("count")
+    table.add_column("what", overflow="fold")
+    for channel, counts in result.channel_summary.items():
+        for name, value in counts.items():
+            table.add_row(channel, f"{value:,}", name.replace("_", " "))
     return table
 
 

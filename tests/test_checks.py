@@ -485,3 +485,51 @@ def test_sku_aliases_map_channel_skus_to_shopify_skus(folder: Path) -> None:
     assert (
         by_key(run_checks(folder))["mismatch:AMZ-TEE-RED-M:amazon"].severity == "high"
     )
+
+
+def test_two_listings_aliased_to_one_sku_are_compared_as_their_total(
+    folder: Path,
+) -> None:
+    shop.inventory(folder / "inv.csv", [("WIDGET-5", "Main", 20)])
+    shop.amazon_listings(
+        folder / "listings.txt", [("WIDGET-5", 18), ("AMZ-WIDGET-5", 15)]
+    )
+    settings = Settings(
+        channels={"amazon": ChannelSettings(sku_aliases={"AMZ-WIDGET-5": "WIDGET-5"})}
+    )
+
+    finding = by_key(run_checks(folder, settings))["mismatch:WIDGET-5:amazon"]
+
+    # 18 + 15 = 33 offered against 20 in stock.
+    assert (finding.severity, finding.expected, finding.actual) == ("high", 20, 33)
+    assert finding.sources == ("listings.txt:2", "listings.txt:3")
+
+
+def test_an_oversell_caused_by_a_hold_names_the_hold(
+    folder: Path, tmp_path: Path
+) -> None:
+    shop.inventory(folder / "inv.csv", [("A", "Main", 10)])
+    ledger_path = tmp_path / "ledger.sqlite"
+    Ledger(ledger_path).reserve(
+        "A", 12, location="Main", order="PHONE-7", ttl=timedelta(days=1), at=AS_OF
+    )
+
+    finding = by_key(run_checks(folder, ledger=ledger_path))["negative_stock:A"]
+
+    assert finding.detail["holds"] == [
+        {"hold_id": "H-1", "qty": 12, "order": "PHONE-7"}
+    ]
+    assert finding.action == "short 2: release or reduce hold(s) H-1"
+    assert finding.detail["projected"] == -2
+
+
+def test_an_unknown_sku_listed_at_zero_is_only_low(folder: Path) -> None:
+    shop.inventory(folder / "inv.csv", [("A", "Main", 1)])
+    shop.amazon_listings(
+        folder / "listings.txt", [("A", 1), ("GONE-0", 0), ("GONE-3", 3)]
+    )
+
+    findings = by_key(run_checks(folder))
+
+    assert findings["mismatch:GONE-0:amazon"].severity == "low"
+    assert findings["mismatch:GONE-3:amazon"].severity == "high"

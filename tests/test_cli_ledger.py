@@ -170,7 +170,7 @@ def test_a_quantity_that_is_not_whole_exits_2_and_writes_nothing(book, capsys):
 
     assert code == 2
     assert said(capsys.readouterr().err) == (
-        "error: the quantity to hold must be a whole number above 0, not 2.5"
+        "error: the quantity to hold must be a whole number from 1 to 999,999,999, not 2.5"
     )
     assert not book.exists()
 

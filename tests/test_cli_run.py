@@ -343,3 +343,167 @@ def test_a_bad_config_key_exits_2_naming_the_file_and_key(
 
     assert code == 2
     assert "[checks] unknown key(s) stale_days" in " ".join(err.split())
+
+
+def test_the_same_export_given_twice_is_refused_naming_both_files(
+    bad_folder: Path, tmp_path: Path, capsys
+) -> None:
+    copy = bad_folder / "inventory_export_1 (1).csv"
+    copy.write_bytes((bad_folder / "inventory_export_1.csv").read_bytes())
+
+    code, text = bad_run(bad_folder, tmp_path, capsys)
+
+    assert code == 2
+    assert (
+        "inventory_export_1.csv:2: 1 row(s) also appear in inventory_export_1 (1).csv"
+        in text
+    )
+    assert_nothing_written(tmp_path)
+
+
+def test_a_sellable_location_that_no_export_has_stops_the_run(
+    bad_folder: Path, tmp_path: Path, capsys
+) -> None:
+    config = tmp_path / "reconcile.toml"
+    config.write_text('[shop]\nsellable_locations = ["Mian"]\n')
+
+    code, _, err = run(
+        [str(bad_folder), "--config", str(config), "--out", str(tmp_path / "out")],
+        capsys,
+    )
+
+    assert code == 2
+    assert (
+        "sellable_locations names 'Mian', which no inventory export has; the exports have: Main"
+        in " ".join(err.split())
+    )
+    assert_nothing_written(tmp_path)
+
+
+def test_an_inventory_export_with_no_rows_is_refused(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    shop.inventory(folder / "inventory_export_1.csv", [])
+
+    code, text = bad_run(folder, tmp_path, capsys)
+
+    assert code == 2
+    assert "inventory_export_1.csv: has a header but no rows" in text
+
+
+def test_a_20_digit_quantity_is_reported_not_a_crash(
+    bad_folder: Path, tmp_path: Path, capsys
+) -> None:
+    shop.amazon_listings(bad_folder / "listings.txt", [("A", "99999999999999999999")])
+
+    code, text = bad_run(bad_folder, tmp_path, capsys)
+
+    assert code == 2
+    assert (
+        "listings.txt:2 column 'quantity': is not a whole number (found '99999999999999999999')"
+        in text
+    )
+
+
+def test_demo_with_paths_and_a_clock_out_of_range_are_refused(
+    bad_folder: Path, tmp_path: Path, capsys
+) -> None:
+    assert run(["--demo", str(bad_folder)], capsys)[0] == 2
+    code, _, err = run([str(bad_folder), "--as-of", "9999-12-31T23:59:59Z"], capsys)
+    assert code == 2
+    assert "is outside 2000-2200" in err
+
+
+def test_an_export_dated_after_the_run_clock_is_warned_about(
+    bad_folder: Path, tmp_path: Path, capsys
+) -> None:
+    code, out, _ = run(
+        [
+            str(bad_folder),
+            "--out",
+            str(tmp_path / "out"),
+            "--ledger",
+            str(tmp_path / "l.sqlite"),
+            "--as-of",
+            "2026-11-01T12:00:00Z",
+            "--snapshot-time",
+            "2026-11-02T12:00:00Z",
+        ],
+        capsys,
+    )
+
+    assert code == 0
+    assert "inventory_export_1.csv: is dated 24.0 hours after the run clock" in out
+
+
+def test_a_ledger_that_cannot_be_written_stops_the_run_before_any_report(
+    bad_folder: Path, tmp_path: Path, capsys
+) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+
+    code, _, err = run(
+        [
+            str(bad_folder),
+            "--out",
+            str(tmp_path / "out"),
+            "--ledger",
+            str(not_a_folder / "l.sqlite"),
+        ],
+        capsys,
+    )
+
+    assert code == 2
+    assert "cannot lock the ledger" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_acknowledged_finding_shows_as_known_until_it_grows(
+    tmp_path: Path, capsys
+) -> None:
+    ledger = str(tmp_path / "l.sqlite")
+    key = "mismatch:TEE-BLK-L:amazon"
+    assert (
+        main(
+            [
+                "ledger",
+                "ack",
+                key,
+                "--units",
+                "5",
+                "--why",
+                "relisting",
+                "--ledger",
+                ledger,
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "ledger",
+                "ack",
+                "mismatch:SOAP-OAT:amazon",
+                "--units",
+                "3",
+                "--why",
+                "x",
+                "--ledger",
+                ledger,
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+
+    code, out, _ = run(
+        ["--demo", "--ledger", ledger, "--out", str(tmp_path / "out")], capsys
+    )
+
+    doc = json.loads((tmp_path / "out" / "latest" / "findings.json").read_text())
+    status = {f["key"]: f["status"] for f in doc["findings"]}
+    assert status[key] == "known"  # 5 over, acknowledged up to 5
+    assert status["mismatch:SOAP-OAT:amazon"] == "new"  # 8 under, acknowledged only 3
+    assert "mismatch 3 new + 1 known" in out
+    assert code == 1  # the critical TEE-RED-M findings are still new

@@ -155,7 +155,7 @@ def test_a_quantity_that_is_not_a_positive_whole_number_is_refused(ledger, qty):
         hold(ledger, qty=qty)
 
     assert str(refused.value) == (
-        f"the quantity to hold must be a whole number above 0, not {qty}"
+        f"the quantity to hold must be a whole number from 1 to 999,999,999, not {qty}"
     )
 
 
@@ -285,8 +285,12 @@ def test_an_unreadable_hold_time_lists_the_accepted_forms(text):
 def test_a_typed_quantity_keeps_whole_numbers_only():
     assert parse_qty(" 12 ") == 12
 
-    with pytest.raises(LedgerError, match="whole number above 0, not 1.5"):
+    with pytest.raises(
+        LedgerError, match="whole number from 1 to 999,999,999, not 1.5"
+    ):
         parse_qty("1.5")
+    with pytest.raises(LedgerError, match="not 99999999999999999999"):
+        parse_qty("99999999999999999999")
 
 
 # -- the file ------------------------------------------------------------------

@@ -31,7 +31,7 @@ CHANNEL_NAMES = {
 def listing_mismatches(
     per_sku: pd.DataFrame, listings: pd.DataFrame, settings: Settings
 ) -> pd.DataFrame:
-    rows = listings.loc[listings["compared"]].copy()
+    rows = _offers(listings.loc[listings["compared"]])
     if rows.empty:
         return findings_frame()
     known = isin(rows["sku"], per_sku.index)
@@ -46,6 +46,7 @@ def listing_mismatches(
         .astype("int64")
     )
     listed = rows["listed_qty"].astype("int64")
+    harmless = ~known & (listed == 0)
     expected = np.maximum(0, projected - buffer).where(known, 0)
     over = listed - expected
     under_tolerance = _under_tolerance(expected, settings)
@@ -68,6 +69,8 @@ def listing_mismatches(
             "under_listed": "low",
         }
     )
+    # An unknown SKU listed at 0 cannot oversell: worth tidying, not alarming.
+    severity = severity.where(~harmless, "low")
     flagged = reason != ""
     rows = rows.assign(
         projected=projected,
@@ -83,6 +86,22 @@ def listing_mismatches(
         if not rows.empty
         else findings_frame()
     )
+
+
+def _offers(compared: pd.DataFrame) -> pd.DataFrame:
+    """One row per channel and Shopify SKU: the units of every listing mapped to it.
+
+    Two channel SKUs aliased to one Shopify SKU (or equal once the case rule is
+    applied) offer the same stock twice; they are compared as their total.
+    """
+    if compared.empty:
+        return compared.assign(sources=pd.Series(dtype="object"))
+    compared = compared.assign(ref=source_refs(compared))
+    grouped = compared.groupby(["channel", "sku"], sort=False)
+    offers = grouped.agg(
+        listed_qty=("listed_qty", "sum"), title=("title", "first"), ref=("ref", list)
+    )
+    return offers.reset_index().rename(columns={"ref": "sources"})
 
 
 def _under_tolerance(expected: pd.Series, settings: Settings) -> pd.Series:
@@ -105,7 +124,7 @@ def _listing_findings(rows: pd.DataFrame, per_sku: pd.DataFrame) -> pd.DataFrame
             "expected": rows["expected"],
             "actual": rows["listed"],
             "difference": rows["listed"] - rows["expected"],
-            "sources": [[ref] for ref in source_refs(rows)],
+            "sources": rows["sources"],
         }
     )
     frame["detail"] = [

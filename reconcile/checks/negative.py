@@ -16,21 +16,31 @@ from reconcile.frames import isin, lookup
 
 
 def negative_stock(
-    per_sku: pd.DataFrame, stock: pd.DataFrame, lines: pd.DataFrame, settings: Settings
+    per_sku: pd.DataFrame,
+    stock: pd.DataFrame,
+    lines: pd.DataFrame,
+    holds: pd.DataFrame,
+    settings: Settings,
 ) -> pd.DataFrame:
-    network = _network(per_sku, stock, lines, settings)
+    """`holds` are the ledger holds counted as held (see projection)."""
+    network = _network(per_sku, stock, lines, holds, settings)
     located = _locations(per_sku, stock, settings)
     return findings_frame(pd.concat([network, located], ignore_index=True))
 
 
 def _network(
-    per_sku: pd.DataFrame, stock: pd.DataFrame, lines: pd.DataFrame, settings: Settings
+    per_sku: pd.DataFrame,
+    stock: pd.DataFrame,
+    lines: pd.DataFrame,
+    holds: pd.DataFrame,
+    settings: Settings,
 ) -> pd.DataFrame:
     short = per_sku.loc[per_sku["projected"] < 0].copy()
     if short.empty:
         return findings_frame()
     short["shortfall"] = -short["projected"]
     orders = _orders_behind(short["shortfall"], lines)
+    held = _holds_by_sku(holds.loc[isin(holds["sku"], short.index)])
     places = _location_lists(stock.loc[isin(stock["sku"], short.index)], settings)
     stock_refs = refs_by(stock.loc[isin(stock["sku"], short.index)], "sku")
 
@@ -57,12 +67,14 @@ def _network(
     frame["detail"] = [
         {
             "shortfall": int(row.shortfall),
+            "projected": int(row.projected),
             "available": int(row.available),
             "pending": int(row.pending),
             "held": int(row.held),
             "corrections": int(row.corrections),
             "incoming": int(row.incoming),
             "orders": orders.get(sku, []),
+            "holds": held.get(sku, []),
             "surplus_locations": [p for p in places.get(sku, []) if p["available"] > 0],
             "locations": places.get(sku, []),
         }
@@ -83,7 +95,23 @@ def _network_action(detail: dict, preorder: bool) -> str:
     if preorder:
         return f"pre-order: {detail['incoming']} incoming covers it"
     buyers = len(detail["orders"])
+    if not buyers and detail["holds"]:
+        ids = ", ".join(hold["hold_id"] for hold in detail["holds"])
+        return f"short {detail['shortfall']}: release or reduce hold(s) {ids}"
     return f"short {detail['shortfall']}: set channels to 0, contact {buyers} buyer(s)"
+
+
+def _holds_by_sku(holds: pd.DataFrame) -> dict[str, list[dict]]:
+    records = [
+        {"hold_id": hold, "qty": int(qty), "order": order or None}
+        for hold, qty, order in zip(
+            holds["hold_id"], holds["qty"], holds["order"], strict=True
+        )
+    ]
+    grouped: dict[str, list[dict]] = {}
+    for sku, record in zip(holds["sku"], records, strict=True):
+        grouped.setdefault(sku, []).append(record)
+    return grouped
 
 
 def _orders_behind(shortfall: pd.Series, lines: pd.DataFrame) -> dict[str, list[dict]]:

@@ -128,6 +128,11 @@ def counted_holds(
     )
 
 
+def held_holds(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
+    """The active holds that count as held: those Shopify does not count already."""
+    return inputs.holds.loc[~counted_holds(inputs.holds, inputs, lines)]
+
+
 def project(inputs: Inputs, lines: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """One row per Shopify SKU: available, pending, held, corrections, incoming, projected."""
     stock = sellable(inputs.stock, settings)
@@ -144,8 +149,7 @@ def project(inputs: Inputs, lines: pd.DataFrame, settings: Settings) -> pd.DataF
     per_sku.insert(0, "title", titles)
 
     pending = lines.loc[lines["pending"]].groupby("sku")["open_qty"].sum()
-    holds = inputs.holds.loc[~counted_holds(inputs.holds, inputs, lines)]
-    held = holds.groupby("sku")["qty"].sum()
+    held = held_holds(inputs, lines).groupby("sku")["qty"].sum()
     later = inputs.corrections["effective_at"] > pd.Timestamp(inputs.snapshot_time)
     corrections = inputs.corrections.loc[later].groupby("sku")["delta"].sum()
 

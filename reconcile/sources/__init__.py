@@ -82,6 +82,16 @@ def detect(path: Path) -> tuple[Layout, Header]:
                 ".txt (tab-separated) and .xlsx exports",
             )
         )
+    with path.open("rb") as handle:
+        start = handle.read(2)
+    if start in (b"\xff\xfe", b"\xfe\xff"):
+        raise UnreadableFile(
+            InputProblem(
+                path.name,
+                "is saved as UTF-16 (a spreadsheet's 'Unicode text'); use the file as "
+                "downloaded, or save it again as CSV UTF-8",
+            )
+        )
     found = identify(candidate_headers(path))
     if found is None:
         raise UnreadableFile(_unknown_layout(path))

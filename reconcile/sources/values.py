@@ -16,7 +16,9 @@ import pyarrow.compute as pc
 from reconcile.errors import InputProblem
 
 MAX_PROBLEMS_PER_COLUMN = 20
-INTEGER = r"[-+]?\d+(?:\.0*)?"
+# Up to 999,999,999: no shop counts more units of one SKU, and sums stay exact.
+INTEGER = r"[-+]?\d{1,9}(?:\.0*)?"
+MAX_UNITS = 999_999_999
 
 
 @dataclass
@@ -116,7 +118,8 @@ def integers(
             column,
             "is not a whole number "
             + _found(text[bad])
-            + "; correct the cell or download the export again",
+            + "; correct the cell (whole units, at most 999,999,999) or download "
+            "the export again",
         )
     numbers = pd.to_numeric(text.where(whole), errors="coerce")
     return numbers.round().astype("Int64")
@@ -131,6 +134,9 @@ def _cast_whole(text: pd.Series, skip: pd.Series) -> pd.Series | None:
     try:
         parsed = pc.cast(cells, pa.int64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    largest = pc.max(pc.abs(parsed)).as_py()
+    if largest is not None and largest > MAX_UNITS:
         return None
     numbers = parsed.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
     numbers.index = text.index
