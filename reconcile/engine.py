@@ -158,6 +158,8 @@ def _refuse_inconsistent(
 def duplicated_across_files(frame: pd.DataFrame, key: list[str]) -> list[InputProblem]:
     """Rows whose key appears in another file too: the same export given twice, or
     two overlapping downloads, would count the same stock or order twice."""
+    if frame.empty or frame["file"].nunique() < 2:
+        return []
     firsts = frame.drop_duplicates([*key, "file"])
     shared = firsts.loc[firsts.duplicated(key, keep=False)]
     files = sorted(shared["file"].astype("str").unique())

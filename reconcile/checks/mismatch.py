@@ -92,16 +92,26 @@ def _offers(compared: pd.DataFrame) -> pd.DataFrame:
     """One row per channel and Shopify SKU: the units of every listing mapped to it.
 
     Two channel SKUs aliased to one Shopify SKU (or equal once the case rule is
-    applied) offer the same stock twice; they are compared as their total.
+    applied) offer the same stock twice; they are compared as their total. Only
+    those few are grouped: grouping every listing costs a Python call per SKU.
     """
-    if compared.empty:
-        return compared.assign(sources=pd.Series(dtype="object"))
-    compared = compared.assign(ref=source_refs(compared))
-    grouped = compared.groupby(["channel", "sku"], sort=False)
-    offers = grouped.agg(
-        listed_qty=("listed_qty", "sum"), title=("title", "first"), ref=("ref", list)
+    columns = ["channel", "sku", "listed_qty", "title", "file", "row"]
+    compared = compared.loc[:, columns].assign(ref=source_refs(compared))
+    shared = compared.duplicated(["channel", "sku"], keep=False)
+    single = compared.loc[~shared].assign(
+        sources=[[ref] for ref in compared.loc[~shared, "ref"]]
     )
-    return offers.reset_index().rename(columns={"ref": "sources"})
+    if not shared.any():
+        return single.drop(columns="ref").reset_index(drop=True)
+    grouped = compared.loc[shared].groupby(["channel", "sku"], sort=False)
+    merged = grouped.agg(
+        listed_qty=("listed_qty", "sum"),
+        title=("title", "first"),
+        file=("file", "first"),
+        row=("row", "first"),
+        sources=("ref", list),
+    ).reset_index()
+    return pd.concat([single.drop(columns="ref"), merged], ignore_index=True)
 
 
 def _under_tolerance(expected: pd.Series, settings: Settings) -> pd.Series:
