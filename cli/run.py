@@ -15,7 +15,7 @@ from reconcile.config import Settings, find_config, load_settings, parse_timesta
 from reconcile.engine import RunRequest, new_run_id, reconcile, record_run
 from reconcile.errors import ConfigError
 from reconcile.ledger import Ledger, run_lock
-from reconcile.model import FAIL_ON_LEVELS
+from reconcile.model import FAIL_ON_LEVELS, RunResult
 from reports.console import morning_screen
 from reports.files import check_formats, write_run
 
@@ -120,18 +120,21 @@ def run(
             request, out or settings.out, chosen_formats
         )
 
-    shown_ledger = None if demo and ledger is None else ledger_path
-    output.show(
-        morning_screen(
-            result,
-            folder,
-            shown_ledger,
-            quiet=output.verbosity() == output.Verbosity.QUIET,
-            plain=not output.is_terminal(),
-            verbose=output.verbosity() == output.Verbosity.VERBOSE,
-        )
-    )
+    _show(result, folder, None if demo and ledger is None else ledger_path)
     raise typer.Exit(result.exit_code)
+
+
+def _show(result: RunResult, folder: Path, ledger: Path | None) -> None:
+    level = output.verbosity()
+    screen = morning_screen(
+        result,
+        folder,
+        ledger,
+        quiet=level == output.Verbosity.QUIET,
+        plain=not output.is_terminal(),
+        verbose=level == output.Verbosity.VERBOSE,
+    )
+    output.show(screen)
 
 
 def _settings(
