@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import json
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -30,6 +30,7 @@ from reconcile.ledger import (
     parse_units,
     when_text,
 )
+from reconcile.model import KINDS
 
 app = typer.Typer(
     help="Hold and release stock; read the audit trail.", no_args_is_help=True
@@ -54,6 +55,10 @@ def _ledger_path(given: Path | None) -> Path:
         return given
     config = find_config(None, Path.cwd())
     return load_settings(config).ledger if config else DEFAULT_LEDGER
+
+
+FINDING_KINDS = tuple(f"{kind}:" for kind in KINDS)
+ACK_SHORTEST, ACK_LONGEST = timedelta(minutes=1), timedelta(weeks=52)
 
 
 class ListFormat(enum.StrEnum):
@@ -178,8 +183,17 @@ def ack(
     ledger = _ledger_path(ledger)
     if not why.strip():
         raise LedgerError("--why is empty; say why the finding may stay quiet")
+    if not finding_key.strip().startswith(FINDING_KINDS):
+        raise LedgerError(
+            f"{finding_key!r} is not a finding key; copy one from a report's key "
+            "column, like mismatch:TEE-BLK-L:amazon"
+        )
+    if parse_units(units) < 1:
+        raise LedgerError("--units must be 1 or more: the units the finding showed")
     now = _now()
     quiet_until = now + parse_ttl(until)
+    if not ACK_SHORTEST <= quiet_until - now <= ACK_LONGEST:
+        raise LedgerError("--until must be between 1m and 52w")
     Ledger(ledger).append(
         "acknowledgement",
         {

@@ -19,14 +19,14 @@ class Verbosity(enum.IntEnum):
 
 
 # Wide enough that a finding never wraps in a log; Rich sizes tables to content.
-PLAIN_WIDTH = 400
+PLAIN_WIDTH = 1000
 
 
 def _console(stderr: bool) -> Console:
     # NO_COLOR is honoured by Rich itself. Off a terminal Rich would wrap at 80
     # columns; cron logs and pipes read better one finding per line.
     console = Console(stderr=stderr, highlight=False, soft_wrap=False)
-    if not console.is_terminal and "COLUMNS" not in os.environ:
+    if not console.is_terminal:
         console.width = PLAIN_WIDTH
     return console
 

@@ -166,8 +166,11 @@ def _snapshot(snapshot_time: str | None, settings: Settings) -> datetime | None:
 
 def _reconcile_and_write(request: RunRequest, out: Path, formats: list[str]):
     with run_lock(request.ledger_path):
-        # Refused now rather than after the reports exist without their run event.
-        Ledger(request.ledger_path).check_writable()
+        # Refused now rather than after the reports exist without their run event,
+        # and never trusting holds or acknowledgements from an edited ledger.
+        ledger = Ledger(request.ledger_path)
+        ledger.check_writable()
+        ledger.check_intact()
         started = datetime.now(UTC)
         output.detail(f"reading {len(request.paths)} path(s)")
         result = reconcile(request, new_run_id(started))

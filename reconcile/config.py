@@ -22,6 +22,7 @@ SYNC_MODES = ("none", "import", "push")
 SKU_CASES = ("keep", "upper", "lower")
 CHANNELS = ("amazon", "ebay", "walmart", "etsy", "tiktok")
 EARLIEST_CLOCK, LATEST_CLOCK = 2000, 2200
+MAX_LAG = 60 * 24 * 365  # minutes: a lag beyond a year means "never"
 ORDER_FIELDS = ("Name", "Tags", "Note Attributes", "Notes", "Payment Reference")
 
 
@@ -74,7 +75,8 @@ def load_settings(path: Path | None) -> Settings:
     if path is None:
         return Settings()
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        # Windows editors may save the file with a byte-order mark.
+        document = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML ({error}); fix the file") from error
     return _Parser(path).settings(document)
@@ -164,6 +166,8 @@ class _Parser:
             return default
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise self.fail(key, "must be a list of names in quotes")
+        if not value:
+            raise self.fail(key, "is empty; name at least one, or leave the key out")
         return tuple(value)
 
     def zone(self, value: Any) -> str:
@@ -230,7 +234,7 @@ class _Parser:
             )
         return ChannelSettings(
             sync=self.choice(table, f"{key}.sync", SYNC_MODES, "none"),
-            lag_minutes=self.units(table, "lag_minutes", 60, section=key),
+            lag_minutes=min(self.units(table, "lag_minutes", 60, section=key), MAX_LAG),
             buffer=self.units(table, "buffer", 0, section=key),
             order_fields=fields or ORDER_FIELDS,
             sku_aliases=dict(aliases),

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.compute as pc
 
 from reconcile.checks import FINDING_COLUMNS
 from reconcile.checks.mismatch import listing_mismatches, orders_not_in_shopify
@@ -25,7 +26,7 @@ from reconcile.errors import ConfigError, InputError, InputProblem
 from reconcile.frames import isin, lookup
 from reconcile.ledger import Ledger
 from reconcile.model import KINDS, SEVERITY_RANK, Finding, RunResult, SourceInfo
-from reconcile.normalise import normalise
+from reconcile.normalise import normalise, settings_skus
 from reconcile.sources import ReadContext, ReadResult, expand_paths, read_file
 from reconcile.sources.common import LISTING_DTYPES, ORDER_DTYPES, concat_or_empty
 
@@ -49,6 +50,7 @@ def new_run_id(now: datetime) -> str:
 
 
 def reconcile(request: RunRequest, run_id: str) -> RunResult:
+    request = replace(request, settings=settings_skus(request.settings))
     reads, warnings = _read_all(request)
     inputs = _inputs(reads, request)
     _refuse_inconsistent(reads, inputs, request.settings)
@@ -59,6 +61,7 @@ def reconcile(request: RunRequest, run_id: str) -> RunResult:
     findings = _with_status(findings, Ledger(request.ledger_path), request.as_of)
 
     warnings += _demand_warnings(lines, per_sku)
+    warnings += _settings_warnings(inputs, per_sku, request.settings)
     return RunResult(
         run_id=run_id,
         as_of=request.as_of,
@@ -146,10 +149,9 @@ def _refuse_inconsistent(
     problems += duplicated_across_files(inputs.stock, ["sku", "location"])
     compared = inputs.listings.loc[inputs.listings["compared"]]
     problems += duplicated_across_files(compared, ["channel", "sku"])
-    problems += duplicated_across_files(
-        inputs.marketplace, ["channel", "order_id", "line_id"]
-    )
-    problems += duplicated_across_files(inputs.shopify, ["order_id", "line_id"])
+    problems += _overlapping_orders(reads)
+    if settings.sku_case != "keep":
+        problems += _case_collisions(inputs.stock, settings.sku_case)
     if problems:
         raise InputError(problems)
     _refuse_unknown_locations(inputs.stock, settings)
@@ -180,6 +182,47 @@ def duplicated_across_files(frame: pd.DataFrame, key: list[str]) -> list[InputPr
     return problems
 
 
+def _case_collisions(stock: pd.DataFrame, rule: str) -> list[InputProblem]:
+    """Two variants whose SKUs differ only in case would be added together."""
+    twice = stock.loc[stock.duplicated(["sku", "location"], keep=False)]
+    return [
+        InputProblem(
+            str(file),
+            f"SKU {sku!r} at {location!r} appears more than once under [sku] case = "
+            f"{rule!r}; these variants differ only in case: give them distinct SKUs "
+            'or use case = "keep"',
+            row=int(row),
+            column="SKU",
+        )
+        for file, row, sku, location in twice[["file", "row", "sku", "location"]]
+        .head(20)
+        .itertuples(index=False)
+    ]
+
+
+def _overlapping_orders(reads: list[tuple[Path, ReadResult]]) -> list[InputProblem]:
+    """Two orders exports of one channel that share an order: yesterday's beside
+    today's would count an order shipped since as still open."""
+    problems = []
+    orders = [(p, r) for p, r in reads if r.order_ids is not None]
+    for index, (path, read) in enumerate(orders):
+        for other_path, other in orders[index + 1 :]:
+            if other.layout.channel != read.layout.channel:
+                continue
+            shared = read.order_ids.filter(
+                pc.is_in(read.order_ids, value_set=other.order_ids)
+            )
+            if len(shared):
+                problems.append(
+                    InputProblem(
+                        f"{path.name} and {other_path.name}",
+                        f"{len(shared)} order(s) appear in both (first: {shared[0]}); "
+                        "give one orders export per channel, the newest",
+                    )
+                )
+    return problems
+
+
 def _refuse_unknown_locations(stock: pd.DataFrame, settings: Settings) -> None:
     if settings.sellable_locations is None:
         return
@@ -203,9 +246,8 @@ def _inputs(reads: list[tuple[Path, ReadResult]], request: RunRequest) -> Inputs
         pd.concat(_frames(reads, "stock"), ignore_index=True).assign(channel="shopify"),
         settings,
     )
-    listings = normalise(
-        concat_or_empty(_frames(reads, "listings"), LISTING_DTYPES), settings
-    )
+    listings = concat_or_empty(_frames(reads, "listings"), LISTING_DTYPES)
+    listings = normalise(listings.assign(channel_sku=listings["sku"]), settings)
     lines = concat_or_empty(_frames(reads, "order_lines"), ORDER_DTYPES)
     lines = normalise(lines, settings)
     shopify = lines.loc[lines["channel"] == "shopify"].reset_index(drop=True)
@@ -392,6 +434,43 @@ def _demand_warnings(lines: pd.DataFrame, per_sku: pd.DataFrame) -> list[InputPr
                 f"{len(skus)} SKU(s) on open orders match nothing in Shopify "
                 f"({', '.join(skus.iloc[:MAX_EXAMPLES])}); map them under "
                 "[channels.<name>.sku_aliases] in reconcile.toml",
+            )
+        )
+    return warnings
+
+
+def _settings_warnings(
+    inputs: Inputs, per_sku: pd.DataFrame, settings: Settings
+) -> list[InputProblem]:
+    """Settings and ledger entries that name things the exports do not have."""
+    where = str(settings.source or "reconcile.toml")
+    warnings = [
+        InputProblem(where, f"pre-order SKU {sku!r} is in no inventory export")
+        for sku in settings.preorder_skus
+        if sku not in per_sku.index
+    ]
+    unknown = inputs.holds.loc[~isin(inputs.holds["sku"], per_sku.index)]
+    warnings += [
+        InputProblem(
+            "ledger",
+            f"hold {hold} is for SKU {sku!r}, which no inventory "
+            "export has; release it if it is a typo",
+        )
+        for hold, sku in zip(unknown["hold_id"], unknown["sku"], strict=True)
+    ]
+    importing = sorted(
+        {
+            c
+            for c in inputs.marketplace["channel"].unique()
+            if settings.channel(c).sync == "import"
+        }
+    )
+    if importing and inputs.shopify_orders_as_of is None:
+        warnings.append(
+            InputProblem(
+                where,
+                f"{', '.join(importing)} sync by import, but no Shopify orders export was "
+                "given: orders missing from Shopify cannot be found; add orders_export_1.csv",
             )
         )
     return warnings

@@ -246,6 +246,16 @@ class Ledger:
         except sqlite3.DatabaseError as error:
             raise LedgerError(self._write_failure(error)) from error
 
+    def check_intact(self) -> None:
+        """LedgerError when an event was changed or removed (see verify)."""
+        problems = self.verify()
+        if problems:
+            raise LedgerError(
+                f"the ledger {self.path} was changed outside reconcile "
+                f"({problems[0]}); nothing was written. Restore it from a backup; "
+                "`reconcile ledger verify` lists every problem"
+            )
+
     def verify(self) -> list[str]:
         """What is wrong with the hash chain, event by event; [] when intact."""
         with self._reading() as conn:

@@ -67,6 +67,8 @@ def _when(moment) -> str:
 
 
 def _age(hours: float) -> str:
+    if hours < 0:
+        return "dated after the clock"
     if hours < 1:
         return f"{round(hours * 60)}m old"
     if hours < 48:
@@ -126,6 +128,11 @@ def _where(finding: Finding) -> str:
     return finding.location or finding.channel or "all locations"
 
 
+def _one_line(text: str) -> str:
+    """Exports carry line breaks inside cells; a finding stays on one line."""
+    return " ".join(text.split())
+
+
 def worst_table(findings: tuple[Finding, ...], plain: bool) -> Table | None:
     if not findings:
         return None
@@ -155,9 +162,9 @@ def worst_table(findings: tuple[Finding, ...], plain: bool) -> Table | None:
         table.add_row(
             Text(severity, style="" if plain else SEVERITY_STYLES[finding.severity]),
             KIND_LABELS[finding.kind],
-            finding.sku or "-",
-            (finding.title or "")[:40],
-            _where(finding),
+            _one_line(finding.sku or "-"),
+            _one_line(finding.title or "")[:40],
+            _one_line(_where(finding)),
             str(finding.expected),
             str(finding.actual),
             f"{finding.difference:+d}",

@@ -35,11 +35,10 @@ def listing_mismatches(
     if rows.empty:
         return findings_frame()
     known = isin(rows["sku"], per_sku.index)
-    projected = (
-        lookup(rows["sku"], per_sku["projected"].astype("Int64"))
-        .fillna(0)
-        .astype("int64")
-    )
+    # A pre-order SKU may be sold against its incoming stock.
+    preorder = per_sku.index.isin(settings.preorder_skus)
+    sellable = per_sku["projected"] + per_sku["incoming"].where(preorder, 0)
+    projected = lookup(rows["sku"], sellable.astype("Int64")).fillna(0).astype("int64")
     buffer = (
         rows["channel"]
         .map({c: settings.channel(c).buffer for c in rows["channel"].unique()})
@@ -95,7 +94,9 @@ def _offers(compared: pd.DataFrame) -> pd.DataFrame:
     applied) offer the same stock twice; they are compared as their total. Only
     those few are grouped: grouping every listing costs a Python call per SKU.
     """
-    columns = ["channel", "sku", "listed_qty", "title", "file", "row"]
+    columns = ["channel", "sku", "listed_qty", "title", "file", "row", "channel_sku"]
+    if "channel_sku" not in compared:
+        compared = compared.assign(channel_sku=compared["sku"])
     compared = compared.loc[:, columns].assign(ref=source_refs(compared))
     shared = compared.duplicated(["channel", "sku"], keep=False)
     single = compared.loc[~shared].assign(
@@ -110,6 +111,7 @@ def _offers(compared: pd.DataFrame) -> pd.DataFrame:
         file=("file", "first"),
         row=("row", "first"),
         sources=("ref", list),
+        channel_sku=("channel_sku", ", ".join),
     ).reset_index()
     return pd.concat([single.drop(columns="ref"), merged], ignore_index=True)
 
@@ -144,11 +146,13 @@ def _listing_findings(rows: pd.DataFrame, per_sku: pd.DataFrame) -> pd.DataFrame
             "projected": int(r.projected),
             "buffer": int(r.buffer),
             "tolerance": _number(r.tolerance),
+            "channel_sku": r.channel_sku,
         }
         for r in rows.itertuples()
     ]
     frame["action"] = [
-        _listing_action(r.reason, r.channel, int(r.expected)) for r in rows.itertuples()
+        _listing_action(r.reason, r.channel, int(r.expected), r.channel_sku)
+        for r in rows.itertuples()
     ]
     return frame
 
@@ -157,8 +161,10 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else round(float(value), 2)
 
 
-def _listing_action(reason: str, channel: str, expected: int) -> str:
+def _listing_action(reason: str, channel: str, expected: int, listings: str) -> str:
     name = CHANNEL_NAMES.get(channel, channel)
+    if ", " in listings and reason != "unknown_sku":
+        return f"set {name} to {expected} in total across {listings}"
     if reason == "unknown_sku":
         return f"map the {name} SKU to a Shopify SKU"
     if reason == "under_listed":

@@ -69,7 +69,30 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[InputProblem]]
             files.append(path)
         else:
             problems.append(InputProblem(str(path), "does not exist; check the path"))
-    return files, problems
+    # A file named twice (or named and inside a named folder) is read once.
+    seen: set[Path] = set()
+    unique = []
+    for file in files:
+        if file.resolve() not in seen:
+            seen.add(file.resolve())
+            unique.append(file)
+    return unique, problems + _same_names(unique)
+
+
+def _same_names(files: list[Path]) -> list[InputProblem]:
+    """Reports cite `file:row`, so two inputs may not share a file name."""
+    by_name: dict[str, list[Path]] = {}
+    for file in files:
+        by_name.setdefault(file.name, []).append(file)
+    return [
+        InputProblem(
+            name,
+            f"is given {len(paths)} times ({', '.join(str(p) for p in paths)}); give one "
+            "export of each kind, the newest, or rename one if both are needed",
+        )
+        for name, paths in by_name.items()
+        if len(paths) > 1
+    ]
 
 
 def detect(path: Path) -> tuple[Layout, Header]:

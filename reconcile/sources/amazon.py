@@ -28,6 +28,7 @@ from reconcile.sources.common import (
     load_frame,
     text_or_blank,
     trimmed,
+    unique_text,
 )
 from reconcile.sources.layouts import Layout
 from reconcile.sources.tabular import Header
@@ -48,13 +49,15 @@ CLOSED_STATUS = r"^(?:shipped|cancel|complete)"
 def read_orders(header: Header, layout: Layout, ctx: ReadContext) -> ReadResult:
     problems = Problems(header.path.name)
     summary: Counter[str] = Counter(dict.fromkeys(ORDER_SUMMARY, 0))
-    parts = [
-        _demand_lines(table, problems, summary, ctx)
-        for table in iter_tables(layout, header)
-    ]
+    parts, order_ids = [], []
+    for table in iter_tables(layout, header):
+        order_ids.append(trimmed(table, "amazon-order-id"))
+        parts.append(_demand_lines(table, problems, summary, ctx))
     lines = concat_or_empty(parts, ORDER_DTYPES)
     lines = canonical(lines, header.path.name, layout.name, ctx.as_of)
-    return ReadResult(layout, lines, summary["lines"], problems, dict(summary))
+    result = ReadResult(layout, lines, summary["lines"], problems, dict(summary))
+    result.order_ids = unique_text(order_ids)
+    return result
 
 
 def _demand_lines(

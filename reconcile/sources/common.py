@@ -78,6 +78,9 @@ class ReadResult:
     rows: int  # data rows in the file (not counting blank rows)
     problems: Problems
     summary: dict[str, int] = field(default_factory=dict)
+    # Every order number in an orders export, kept or not: two overlapping exports
+    # of one channel are told apart by these, even when an order changed state.
+    order_ids: pa.Array | None = None
 
 
 def iter_tables(
@@ -119,6 +122,15 @@ def trimmed(table: pa.Table, column: str, lower: bool = False) -> pa.ChunkedArra
     """A text column without surrounding white space (and in lower case)."""
     text = pc.utf8_trim_whitespace(table[column])
     return pc.utf8_lower(text) if lower else text
+
+
+def unique_text(parts: list[pa.ChunkedArray | pa.Array]) -> pa.Array:
+    chunks = [c for part in parts for c in getattr(part, "chunks", [part])]
+    return (
+        pc.unique(pa.chunked_array(chunks, pa.string()))
+        if chunks
+        else pa.array([], pa.string())
+    )
 
 
 def count(mask: pa.ChunkedArray | pa.Array) -> int:

@@ -26,6 +26,7 @@ from reconcile.sources.common import (
     iter_tables,
     text_or_blank,
     trimmed,
+    unique_text,
 )
 from reconcile.sources.layouts import Layout
 from reconcile.sources.tabular import Header
@@ -46,14 +47,15 @@ SALE_DATES = (
 
 def read_orders(header: Header, layout: Layout, ctx: ReadContext) -> ReadResult:
     problems = Problems(header.path.name)
-    rows_in_file, parts, item_records = 0, [], []
+    rows_in_file, parts, item_records, order_ids = 0, [], [], []
     for table in iter_tables(layout, header, footer=FOOTER):
         rows_in_file += table.num_rows
         no_item = pc.equal(trimmed(table, "Item Number"), "")
         shipped = pc.not_equal(trimmed(table, "Shipped On Date"), "")
-        item_records.append(
-            trimmed(table, "Sales Record Number").filter(pc.invert(no_item))
-        )
+        record = trimmed(table, "Sales Record Number")
+        item_records.append(record.filter(pc.invert(no_item)))
+        number = trimmed(table, "Order Number")
+        order_ids.append(pc.if_else(pc.equal(number, ""), record, number))
         # Shipped item lines no longer draw on stock; rows without an Item Number
         # are kept until every batch is read: only then is it known whether they are
         # an order's summary row.
@@ -77,7 +79,9 @@ def read_orders(header: Header, layout: Layout, ctx: ReadContext) -> ReadResult:
     }
     lines = _open_lines(frame.loc[~summary_row & ~frame["shipped"]], problems, ctx)
     lines = canonical(lines, header.path.name, layout.name, ctx.as_of)
-    return ReadResult(layout, lines, rows_in_file, problems, summary)
+    result = ReadResult(layout, lines, rows_in_file, problems, summary)
+    result.order_ids = unique_text(order_ids)
+    return result
 
 
 def _open_lines(

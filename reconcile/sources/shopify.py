@@ -9,6 +9,7 @@ copied into Shopify and which orders still hold stock after too long.
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
 
 from reconcile.sources.common import (
     ReadContext,
@@ -72,6 +73,18 @@ def read_inventory(header: Header, layout: Layout, ctx: ReadContext) -> ReadResu
     problems = Problems(header.path.name)
     wide = layout is SHOPIFY_INVENTORY_WIDE
     locations = _wide_locations(header) if wide else []
+    if wide and not locations:
+        problems.error(
+            "has no location columns after COO; export it again with "
+            "'All locations' selected",
+            row=header.index + 1,
+        )
+        return ReadResult(
+            layout,
+            canonical(_no_stock(), header.path.name, layout.name, ctx.as_of),
+            0,
+            problems,
+        )
     if wide:
         columns = {"Available": "available"}
     elif layout is SHOPIFY_INVENTORY_CURRENT:
@@ -217,7 +230,9 @@ def read_orders(header: Header, layout: Layout, ctx: ReadContext) -> ReadResult:
     )
     summary = {"lines": len(lines), "open_lines": int(is_open.sum())}
     lines = canonical(lines, header.path.name, layout.name, ctx.as_of)
-    return ReadResult(layout, lines, len(frame), problems, summary)
+    result = ReadResult(layout, lines, len(frame), problems, summary)
+    result.order_ids = pa.array(lines["order_id"].unique(), pa.string())
+    return result
 
 
 def _fill_order_fields(frame: pd.DataFrame) -> pd.DataFrame:
