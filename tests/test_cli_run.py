@@ -507,3 +507,167 @@ def test_an_acknowledged_finding_shows_as_known_until_it_grows(
     assert status["mismatch:SOAP-OAT:amazon"] == "new"  # 8 under, acknowledged only 3
     assert "mismatch 3 new + 1 known" in out
     assert code == 1  # the critical TEE-RED-M findings are still new
+
+
+def test_a_folder_given_twice_is_read_once(
+    bad_folder: Path, tmp_path: Path, capsys
+) -> None:
+    shop.amazon_listings(bad_folder / "listings.txt", [("A", 3)])
+    args = ["--out", str(tmp_path / "out"), "--format", "json"]
+
+    code, _, _ = run([str(bad_folder), str(bad_folder), *args], capsys)
+
+    doc = json.loads((tmp_path / "out" / "latest" / "findings.json").read_text())
+    assert code == 1
+    assert [(f["expected"], f["actual"]) for f in doc["findings"]] == [(1, 3)]
+
+
+def test_same_named_exports_from_two_folders_are_refused(
+    tmp_path: Path, capsys
+) -> None:
+    for day in ("mon", "tue"):
+        (tmp_path / day).mkdir()
+        shop.inventory(tmp_path / day / "inventory_export_1.csv", [("A", "Main", 1)])
+
+    code, _, err = run([str(tmp_path / "mon"), str(tmp_path / "tue")], capsys)
+
+    assert code == 2
+    assert "inventory_export_1.csv: is given 2 times" in " ".join(err.split())
+
+
+def test_yesterdays_orders_beside_todays_are_refused_even_after_shipping(
+    bad_folder: Path, tmp_path: Path, capsys
+) -> None:
+    line = {"id": "113-1", "sku": "A", "qty": 2, "date": "2026-11-29T10:00:00+00:00"}
+    shop.amazon_orders(bad_folder / "yesterday.txt", [line])
+    shop.amazon_orders(
+        bad_folder / "today.txt",
+        [line | {"status": "Shipped", "item_status": "Shipped"}],
+    )
+
+    code, text = bad_run(bad_folder, tmp_path, capsys)
+
+    assert code == 2
+    assert (
+        "today.txt and yesterday.txt: 1 order(s) appear in both (first: 113-1)" in text
+    )
+    assert_nothing_written(tmp_path)
+
+
+def test_an_edited_ledger_stops_the_run(
+    bad_folder: Path, tmp_path: Path, capsys
+) -> None:
+    import sqlite3
+
+    ledger = tmp_path / "l.sqlite"
+    main(
+        [
+            "ledger",
+            "ack",
+            "mismatch:A:amazon",
+            "--units",
+            "5",
+            "--why",
+            "x",
+            "--ledger",
+            str(ledger),
+        ]
+    )
+    with sqlite3.connect(ledger) as conn:
+        conn.execute("DROP TRIGGER IF EXISTS events_no_update")
+        conn.execute("UPDATE events SET payload = replace(payload, '5', '500')")
+    capsys.readouterr()
+
+    code, _, err = run(
+        [str(bad_folder), "--ledger", str(ledger), "--out", str(tmp_path / "out")],
+        capsys,
+    )
+
+    assert code == 2
+    assert "was changed outside reconcile" in " ".join(err.split())
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_listed_pre_order_covered_by_incoming_is_not_critical(
+    tmp_path: Path, capsys
+) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    shop.inventory(folder / "inv.csv", [("LAMP-1", "Main", 0, 10)])
+    shop.amazon_orders(
+        folder / "orders.txt",
+        [{"id": "1", "sku": "LAMP-1", "qty": 3, "date": "2026-11-30T09:00:00+00:00"}],
+    )
+    shop.amazon_listings(folder / "listings.txt", [("LAMP-1", 5)])
+    config = tmp_path / "reconcile.toml"
+    config.write_text('[shop]\npreorder_skus = ["lamp-1"]\n[sku]\ncase = "upper"\n')
+
+    code, _, _ = run(
+        [
+            str(folder),
+            "--config",
+            str(config),
+            "--out",
+            str(tmp_path / "out"),
+            "--format",
+            "json",
+        ],
+        capsys,
+    )
+
+    doc = json.loads((tmp_path / "out" / "latest" / "findings.json").read_text())
+    assert [(f["key"], f["severity"]) for f in doc["findings"]] == [
+        ("negative_stock:LAMP-1", "low")
+    ]
+    assert code == 0
+
+
+def test_skus_that_collide_under_the_case_rule_are_refused(
+    tmp_path: Path, capsys
+) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    shop.inventory(folder / "inv.csv", [("abc", "Main", 3), ("ABC", "Main", 2)])
+    config = tmp_path / "reconcile.toml"
+    config.write_text('[sku]\ncase = "upper"\n')
+
+    code, _, err = run([str(folder), "--config", str(config)], capsys)
+
+    assert code == 2
+    assert (
+        "SKU 'ABC' at 'Main' appears more than once under [sku] case = 'upper'"
+        in " ".join(err.split())
+    )
+
+
+def test_an_acknowledgement_needs_a_real_finding_key(tmp_path: Path, capsys) -> None:
+    code = main(
+        [
+            "ledger",
+            "ack",
+            "bogus",
+            "--units",
+            "1",
+            "--why",
+            "x",
+            "--ledger",
+            str(tmp_path / "l.sqlite"),
+        ]
+    )
+
+    assert code == 2
+    assert "'bogus' is not a finding key" in " ".join(capsys.readouterr().err.split())
+    assert not (tmp_path / "l.sqlite").exists()
+
+
+def test_a_long_sku_keeps_its_finding_on_one_line(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    sku = "LONG-" + "X" * 150
+    shop.inventory(folder / "inv.csv", [(sku, "Main", 1)])
+    shop.amazon_listings(folder / "listings.txt", [(sku, 4)])
+
+    _, out, _ = run([str(folder), "--out", str(tmp_path / "out")], capsys)
+
+    line = next(line for line in out.splitlines() if sku in line)
+    assert "set Amazon to 1" in line
