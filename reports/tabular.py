@@ -250,7 +250,9 @@ def write_csv_files(result: RunResult, folder: Path) -> None:
 
 
 def write_csv(path: Path, table: Table) -> None:
-    with durable_file(path, "w", encoding="utf-8", newline="") as handle:
+    # The byte-order mark tells Excel on Windows the file is UTF-8 (accents, emoji);
+    # csv readers open it with encoding="utf-8-sig".
+    with durable_file(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow([csv_value(name) for name in table.header])
         writer.writerows([csv_value(value) for value in row] for row in table.rows)

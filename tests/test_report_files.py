@@ -140,7 +140,7 @@ def make_result(run_id: str = "20261130-140000") -> RunResult:
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8", newline="") as handle:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -219,7 +219,7 @@ def test_negative_stock_csv_lists_orders_and_locations_as_compact_text(
 def test_per_kind_csv_columns_put_documented_detail_first_and_lists_last(
     run_dir: Path,
 ) -> None:
-    with open(run_dir / "negative_stock.csv", encoding="utf-8") as handle:
+    with open(run_dir / "negative_stock.csv", encoding="utf-8-sig") as handle:
         header = handle.readline().rstrip("\n").split(",")
 
     assert header[:11] == [
@@ -258,7 +258,7 @@ def test_a_kind_without_findings_still_gets_a_header_only_csv_and_sheet(
 
     folder = write_run(only_mismatches, tmp_path, ["csv", "xlsx"])
 
-    text = (folder / "stale_reservations.csv").read_text(encoding="utf-8")
+    text = (folder / "stale_reservations.csv").read_text(encoding="utf-8-sig")
     assert text.count("\n") == 1
     assert text.startswith("status,severity,key,sku,")
     assert "hold_id" in text
@@ -582,3 +582,11 @@ def test_a_set_in_a_finding_detail_is_written_to_json_as_a_sorted_list(
 
     document = json.loads((folder / "findings.json").read_text(encoding="utf-8"))
     assert document["findings"][0]["detail"] == {"channels": ["amazon", "ebay"]}
+
+
+def test_csv_files_start_with_a_byte_order_mark_for_excel(tmp_path):
+    folder = write_run(make_result(), tmp_path, ["csv"])
+
+    assert (
+        (folder / "summary.csv").read_bytes().startswith(b"\xef\xbb\xbfkind,severity")
+    )
