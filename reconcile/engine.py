@@ -204,14 +204,12 @@ def _overlapping_orders(reads: list[tuple[Path, ReadResult]]) -> list[InputProbl
     """Two orders exports of one channel that share an order: yesterday's beside
     today's would count an order shipped since as still open."""
     problems = []
-    orders = [(p, r) for p, r in reads if r.order_ids is not None]
-    for index, (path, read) in enumerate(orders):
-        for other_path, other in orders[index + 1 :]:
+    orders = [(p, r, r.order_ids) for p, r in reads if r.order_ids is not None]
+    for index, (path, read, ids) in enumerate(orders):
+        for other_path, other, other_ids in orders[index + 1 :]:
             if other.layout.channel != read.layout.channel:
                 continue
-            shared = read.order_ids.filter(
-                pc.is_in(read.order_ids, value_set=other.order_ids)
-            )
+            shared = ids.filter(pc.is_in(ids, value_set=other_ids))
             if len(shared):
                 problems.append(
                     InputProblem(

@@ -402,7 +402,7 @@ class Ledger:
                 "exist; create it or pass another --ledger"
             )
 
-    def _write_failure(self, error: sqlite3.OperationalError) -> str:
+    def _write_failure(self, error: sqlite3.DatabaseError) -> str:
         if "locked" in str(error) or "busy" in str(error):
             return (
                 f"the ledger {self.path} is busy (another reconcile is writing to "
