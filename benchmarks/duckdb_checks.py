@@ -151,6 +151,7 @@ compared AS (
     FROM listed l LEFT JOIN projected p USING (sku)),
 judged AS (
     SELECT *, CASE
+        WHEN unknown AND listed = 0 THEN 'low'
         WHEN unknown THEN 'high'
         WHEN listed > 0 AND projected <= 0 THEN 'critical'
         WHEN listed - expected > 0 THEN 'high'
