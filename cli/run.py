@@ -86,6 +86,8 @@ def run(
     ),
 ) -> None:
     """Reconcile Shopify stock against marketplace orders and listings."""
+    if quiet and verbose:
+        raise ConfigError("-q and -v contradict each other; choose one")
     output.set_verbosity(quiet, verbose)
     chosen_formats = check_formats(formats.split(","))
     if demo:
