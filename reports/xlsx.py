@@ -2,22 +2,28 @@
 
 It renders the same tables as the CSVs. Text always stays text: an SKU like
 "00417" keeps its zeros, and text that looks like a formula is never run.
+The book is written in openpyxl's write-only mode, row by row, so everything
+about a sheet's layout (widths, frozen header, filters, tables) is settled
+before its first row goes out.
 """
 
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell as SheetCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table as SheetTable
-from openpyxl.worksheet.table import TableStyleInfo
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet.table import TableColumn, TableStyleInfo
 
 from reconcile.model import KINDS, RunResult
 from reports.atomic import durable_file
@@ -52,11 +58,9 @@ class Block:
 
 
 def write_workbook(result: RunResult, folder: Path) -> None:
-    book = Workbook()
+    book = Workbook(write_only=True)
     book.properties.creator = "reconcile"
-    summary = book.active
-    summary.title = SUMMARY_SHEET
-    write_summary(summary, result)
+    write_summary(book.create_sheet(SUMMARY_SHEET), result)
 
     for kind in KINDS:
         sheet = book.create_sheet(KIND_SHEETS[kind])
@@ -66,29 +70,33 @@ def write_workbook(result: RunResult, folder: Path) -> None:
         book.save(handle)
 
 
-def write_kind_sheet(sheet: Worksheet, table: Table) -> None:
+def write_kind_sheet(sheet: WriteOnlyWorksheet, table: Table) -> None:
     """One table from A1: bold frozen header, auto-filter over all of it."""
-    last_row = put_table(sheet, table, first_row=1)
-
     last_column = get_column_letter(len(table.header))
-    sheet.auto_filter.ref = f"A1:{last_column}{last_row}"
+    sheet.auto_filter.ref = f"A1:{last_column}{len(table.rows) + 1}"
     sheet.freeze_panes = "A2"
     fit_widths(sheet, [table])
 
+    put_table(sheet, table)
 
-def write_summary(sheet: Worksheet, result: RunResult) -> None:
+
+def write_summary(sheet: WriteOnlyWorksheet, result: RunResult) -> None:
     """The run, its sources, the counts, warnings and channels, one below another.
 
     A sheet has a single auto-filter, so each table here is an Excel table with
-    its own filter; the first table starts at A1 and its header is frozen.
+    its own filter; the first table starts at A1 and its header is frozen. A
+    blank row separates one block from the next.
     """
     blocks = summary_blocks(result)
-    row = 1
-    for block in blocks:
-        row = put_block(sheet, block, row) + 2
-
     sheet.freeze_panes = "A2"
     fit_widths(sheet, [block.table for block in blocks])
+
+    row = 1
+    for index, block in enumerate(blocks):
+        if index:
+            sheet.append([])
+            row += 1
+        row = put_block(sheet, block, row) + 1
 
 
 def summary_blocks(result: RunResult) -> list[Block]:
@@ -153,68 +161,83 @@ def channels_table(result: RunResult) -> Table:
     return Table(("channel", "figure", "count"), rows)
 
 
-def put_block(sheet: Worksheet, block: Block, row: int) -> int:
-    """Write a block from `row`; return the last row it used."""
+def put_block(sheet: WriteOnlyWorksheet, block: Block, row: int) -> int:
+    """Append a block whose first row is `row`; return the last row it used."""
     if block.title:
-        put(sheet, row, 1, block.title).font = BOLD
+        sheet.append([header_cell(sheet, block.title)])
         row += 1
 
-    last_row = put_table(sheet, block.table, first_row=row)
     if block.table.rows:
-        add_filtered_table(sheet, block.name, row, last_row, len(block.table.header))
-    return last_row
+        add_filtered_table(sheet, block.name, row, block.table)
+    put_table(sheet, block.table)
+    return row + len(block.table.rows)
 
 
 def add_filtered_table(
-    sheet: Worksheet, name: str, first_row: int, last_row: int, width: int
+    sheet: WriteOnlyWorksheet, name: str, first_row: int, table: Table
 ) -> None:
     # Excel rejects a table without a data row, so callers skip empty ones.
-    ref = f"A{first_row}:{get_column_letter(width)}{last_row}"
-    table = SheetTable(displayName=name, ref=ref)
-    table.tableStyleInfo = TableStyleInfo(name=TABLE_STYLE, showRowStripes=True)
-    sheet.add_table(table)
+    last_column = get_column_letter(len(table.header))
+    ref = f"A{first_row}:{last_column}{first_row + len(table.rows)}"
+    columns = [
+        TableColumn(id=index, name=str(name))
+        for index, name in enumerate(table.header, start=1)
+    ]
+    sheet_table = SheetTable(
+        displayName=name, ref=ref, tableColumns=columns, autoFilter=AutoFilter(ref)
+    )
+    sheet_table.tableStyleInfo = TableStyleInfo(name=TABLE_STYLE, showRowStripes=True)
+
+    # A write-only sheet cannot read its header back, so openpyxl always warns
+    # that the columns must be named by hand; they just were, above.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "In write-only mode", UserWarning)
+        sheet.add_table(sheet_table)
 
 
-def put_table(sheet: Worksheet, table: Table, first_row: int) -> int:
-    """Write header (bold) and rows from `first_row`; return the last row used."""
-    for column, name in enumerate(table.header, start=1):
-        put(sheet, first_row, column, name).font = BOLD
+def put_table(sheet: WriteOnlyWorksheet, table: Table) -> None:
+    """Append the header (bold) and the rows below the sheet's last row."""
+    sheet.append([header_cell(sheet, name) for name in table.header])
 
-    for offset, values in enumerate(table.rows, start=1):
-        for column, value in enumerate(values, start=1):
-            put(sheet, first_row + offset, column, value)
-    return first_row + len(table.rows)
+    for values in table.rows:
+        sheet.append([stored(sheet, value) for value in values])
 
 
-def put(sheet: Worksheet, row: int, column: int, value: Cell) -> SheetCell:
-    """Store one value: numbers as numbers, everything else as inert text."""
-    target = sheet.cell(row=row, column=column)
-    if value is None or value == "":
-        return target
+def header_cell(sheet: WriteOnlyWorksheet, name: str) -> SheetCell:
+    cell = text_cell(sheet, name)
+    cell.font = BOLD
+    return cell
 
-    if not isinstance(value, str):
-        target.value = value
-        return target
+
+def stored(sheet: WriteOnlyWorksheet, value: Cell) -> Cell | SheetCell:
+    """Numbers, flags and blanks go in as they are; text as a guarded cell."""
+    if isinstance(value, str):
+        return text_cell(sheet, value) if value else None
+    return value
+
+
+def text_cell(sheet: WriteOnlyWorksheet, text: str) -> SheetCell:
+    """Inert text: never a formula or an error value, even when it looks like one."""
+    cell = WriteOnlyCell(sheet, UNSTORABLE.sub("\ufffd", text))
 
     # openpyxl reads "=..." as a formula and "#N/A" as an error; the type is
-    # forced back to text after assignment, and quotePrefix tells Excel to keep
-    # treating the cell as text when someone edits it.
-    target.value = UNSTORABLE.sub("\ufffd", value)
-    target.data_type = "s"
-    target.number_format = TEXT_FORMAT
-    if looks_like_formula(value):
-        target.quotePrefix = True
-    return target
+    # forced back to text after the value is set, and quotePrefix tells Excel to
+    # keep treating the cell as text when someone edits it.
+    cell.data_type = "s"
+    cell.number_format = TEXT_FORMAT
+    if looks_like_formula(text):
+        cell.quotePrefix = True
+    return cell
 
 
-def fit_widths(sheet: Worksheet, tables: Iterable[Table]) -> None:
+def fit_widths(sheet: WriteOnlyWorksheet, tables: Iterable[Table]) -> None:
     """Widen each column to its longest value, header included, up to a cap."""
     widths: dict[int, int] = {}
     for table in tables:
-        for row in (table.header, *table.rows):
-            for column, value in enumerate(row, start=1):
-                size = _shown_length(value)
-                widths[column] = max(widths.get(column, 0), size)
+        columns = zip(table.header, *table.rows, strict=False)
+        for column, values in enumerate(columns, start=1):
+            size = max(map(_shown_length, values))
+            widths[column] = max(widths.get(column, 0), size)
 
     for column, size in widths.items():
         width = min(max(size + 2, MIN_WIDTH), MAX_WIDTH)
@@ -224,4 +247,9 @@ def fit_widths(sheet: Worksheet, tables: Iterable[Table]) -> None:
 def _shown_length(value: Cell) -> int:
     if value is None:
         return 0
-    return max((len(line) for line in str(value).splitlines()), default=0)
+
+    text = str(value)
+    # Only non-printable characters can break a line; most text has none.
+    if text.isprintable():
+        return len(text)
+    return max((len(line) for line in text.splitlines()), default=0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import warnings
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -550,6 +551,32 @@ def test_summary_tables_are_named_after_the_header_cells_they_cover(
         header = [c.value for c in sheet[header_row] if c.value is not None]
         assert [column.name for column in table.tableColumns] == header
     assert sheet.tables["RunInfo"].ref == "A1:B8"
+
+
+def test_each_summary_table_has_its_own_filter_and_a_blank_row_before_the_next(
+    run_dir: Path,
+) -> None:
+    sheet = openpyxl.load_workbook(run_dir / "reconcile.xlsx")["Summary"]
+    tables = sheet.tables
+
+    assert {name: tables[name].autoFilter.ref for name in tables} == {
+        name: tables[name].ref for name in tables
+    }
+    assert sheet["A9"].value is None
+    assert sheet["A10"].value == "Sources"
+    assert sheet["A10"].font.bold
+    assert tables["RunSources"].ref == "A11:F12"
+
+
+def test_writing_the_workbook_raises_no_openpyxl_warning(tmp_path: Path) -> None:
+    # openpyxl warns when it cannot name a table's columns; Excel then refuses
+    # the file, so a warning here means a broken workbook for the merchant.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        folder = write_run(make_result(), tmp_path, ["xlsx"])
+
+    sheet = openpyxl.load_workbook(folder / "reconcile.xlsx")["Summary"]
+    assert len(sheet.tables) == 5
 
 
 def test_findings_json_puts_each_finding_on_its_own_line(run_dir: Path) -> None:
