@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -90,6 +91,8 @@ def _read_all(
     for path in files:
         ctx = ReadContext(request.settings.timezone, _file_as_of(path, request))
         result = read_file(path, ctx)
+        if not isinstance(result, list):
+            result.fingerprint = _HASHER.submit(fingerprint, path)
         if isinstance(result, list):
             errors.extend(result)
             continue
@@ -477,6 +480,7 @@ def _settings_warnings(
 def _source_info(path: Path, read: ReadResult, request: RunRequest) -> SourceInfo:
     as_of = _file_as_of(path, request)
     return SourceInfo(
+        sha256=read.fingerprint.result() if read.fingerprint else fingerprint(path),
         path=path.name,
         layout=read.layout.name,
         label=read.layout.label,
@@ -504,6 +508,11 @@ def _channel_summary(
     return summary
 
 
+# Inputs are hashed for the ledger's run event on a thread of their own: hashing
+# releases the GIL, so it fills the time pandas keeps one core busy.
+_HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reconcile-hash")
+
+
 def fingerprint(path: Path) -> str:
     with path.open("rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
@@ -523,7 +532,9 @@ def record_run(
             "path": str(path),
             "layout": by_name[path.name].layout if path.name in by_name else None,
             "rows": by_name[path.name].rows if path.name in by_name else None,
-            "sha256": fingerprint(path),
+            "sha256": by_name[path.name].sha256
+            if path.name in by_name
+            else fingerprint(path),
         }
         for path in files
     ]

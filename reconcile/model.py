@@ -59,6 +59,7 @@ class SourceInfo:
     rows: int
     as_of: datetime
     age_hours: float
+    sha256: str | None = None
 
 
 @dataclass(frozen=True)

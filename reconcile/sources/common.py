@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -81,6 +82,7 @@ class ReadResult:
     # Every order number in an orders export, kept or not: two overlapping exports
     # of one channel are told apart by these, even when an order changed state.
     order_ids: pa.Array | None = None
+    fingerprint: Future[str] | None = None  # the file's SHA-256, computed aside
 
 
 def iter_tables(
