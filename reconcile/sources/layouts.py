@@ -50,6 +50,22 @@ def _wide(header: Header) -> bool:
     return header.find("Location") is None
 
 
+# The quantity columns of the two long shapes, and the canonical name of each.
+CURRENT_COLUMNS = {
+    "Incoming (not editable)": "incoming",
+    "Unavailable (not editable)": "unavailable",
+    "Committed (not editable)": "committed",
+    "Available (not editable)": "available",
+    "On hand (current)": "on_hand",
+}
+COLUMNS_2023 = {
+    "Incoming": "incoming",
+    "Unavailable": "unavailable",
+    "Committed": "committed",
+    "Available": "available",
+    "On hand": "on_hand",
+}
+
 INVENTORY_KEYS = ("Handle", "Title", "Option1 Name", "SKU")
 INVENTORY_NAMES = ("Title", "Option1 Value", "Option2 Value", "Option3 Value")
 
@@ -59,16 +75,7 @@ SHOPIFY_INVENTORY_CURRENT = Layout(
     table="stock",
     channel="shopify",
     signature=(*INVENTORY_KEYS, "Location"),
-    required=(
-        "Title",
-        "SKU",
-        "Location",
-        "Incoming (not editable)",
-        "Unavailable (not editable)",
-        "Committed (not editable)",
-        "Available (not editable)",
-        "On hand (current)",
-    ),
+    required=("Title", "SKU", "Location", *CURRENT_COLUMNS),
     optional=INVENTORY_NAMES[1:],
     matches=_long_current,
 )
@@ -78,16 +85,7 @@ SHOPIFY_INVENTORY_2023 = Layout(
     table="stock",
     channel="shopify",
     signature=(*INVENTORY_KEYS, "Location"),
-    required=(
-        "Title",
-        "SKU",
-        "Location",
-        "Incoming",
-        "Unavailable",
-        "Committed",
-        "Available",
-        "On hand",
-    ),
+    required=("Title", "SKU", "Location", *COLUMNS_2023),
     optional=INVENTORY_NAMES[1:],
     matches=_long_2023,
 )

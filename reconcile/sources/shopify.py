@@ -20,6 +20,8 @@ from reconcile.sources.common import (
     text_or_blank,
 )
 from reconcile.sources.layouts import (
+    COLUMNS_2023,
+    CURRENT_COLUMNS,
     SHOPIFY_INVENTORY_CURRENT,
     SHOPIFY_INVENTORY_WIDE,
     Layout,
@@ -28,20 +30,6 @@ from reconcile.sources.tabular import Header
 from reconcile.sources.values import Problems, clean_text, integers, timestamps
 
 QUANTITIES = ("incoming", "unavailable", "committed", "available", "on_hand")
-CURRENT_COLUMNS = {
-    "Incoming (not editable)": "incoming",
-    "Unavailable (not editable)": "unavailable",
-    "Committed (not editable)": "committed",
-    "Available (not editable)": "available",
-    "On hand (current)": "on_hand",
-}
-COLUMNS_2023 = {
-    "Incoming": "incoming",
-    "Unavailable": "unavailable",
-    "Committed": "committed",
-    "Available": "available",
-    "On hand": "on_hand",
-}
 NOT_STOCKED = "not stocked"
 SHOPIFY_TIMES = ("%Y-%m-%d %H:%M:%S %z", "ISO8601")
 ORDER_LEVEL = (
