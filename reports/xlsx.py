@@ -161,6 +161,14 @@ def channels_table(result: RunResult) -> Table:
     return Table(("channel", "figure", "count"), rows)
 
 
+# Columns whose text is an identifier a spreadsheet must never reformat.
+IDENTIFIER_COLUMNS = frozenset(
+    {"key", "sku", "channel_sku", "order_id", "hold_id", "line", "location", "run id"}
+)
+# Text starting with these could be read as a formula or an error value (#N/A).
+GUARDED_STARTS = ("=", "+", "-", "@", "#", "\t", "\r")
+
+
 def put_block(sheet: WriteOnlyWorksheet, block: Block, row: int) -> int:
     """Append a block whose first row is `row`; return the last row it used."""
     if block.title:
@@ -199,8 +207,14 @@ def put_table(sheet: WriteOnlyWorksheet, table: Table) -> None:
     """Append the header (bold) and the rows below the sheet's last row."""
     sheet.append([header_cell(sheet, name) for name in table.header])
 
+    keep_text = [name in IDENTIFIER_COLUMNS for name in table.header]
     for values in table.rows:
-        sheet.append([stored(sheet, value) for value in values])
+        sheet.append(
+            [
+                stored(sheet, v, ident)
+                for v, ident in zip(values, keep_text, strict=False)
+            ]
+        )
 
 
 def header_cell(sheet: WriteOnlyWorksheet, name: str) -> SheetCell:
@@ -209,10 +223,19 @@ def header_cell(sheet: WriteOnlyWorksheet, name: str) -> SheetCell:
     return cell
 
 
-def stored(sheet: WriteOnlyWorksheet, value: Cell) -> Cell | SheetCell:
-    """Numbers, flags and blanks go in as they are; text as a guarded cell."""
-    if isinstance(value, str):
-        return text_cell(sheet, value) if value else None
+def stored(
+    sheet: WriteOnlyWorksheet, value: Cell, identifier: bool = True
+) -> Cell | SheetCell:
+    """Numbers, flags and blanks go in as they are. Identifiers, and any text a
+    spreadsheet could take for a formula or an error, go in as guarded text cells
+    (text format, so 00417 stays 00417 when edited); other text as plain text,
+    which costs a fifth of a guarded cell."""
+    if not isinstance(value, str):
+        return value
+    if not value:
+        return None
+    if identifier or not value.isprintable() or value.startswith(GUARDED_STARTS):
+        return text_cell(sheet, value)
     return value
 
 
