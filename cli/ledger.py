@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cli import output
-from reconcile.config import find_config, load_settings
+from reconcile.config import Settings, find_config, load_settings
 from reconcile.errors import LedgerError
 from reconcile.ledger import (
     DEFAULT_LEDGER,
@@ -31,6 +31,7 @@ from reconcile.ledger import (
     when_text,
 )
 from reconcile.model import KINDS
+from reports.jsonfile import latest_finding_keys
 
 app = typer.Typer(
     help="Hold and release stock; read the audit trail.", no_args_is_help=True
@@ -49,12 +50,31 @@ LedgerOption = Annotated[
 ]
 
 
+def _settings() -> Settings:
+    return load_settings(find_config(None, Path.cwd()))
+
+
 def _ledger_path(given: Path | None) -> Path:
     """--ledger, else the ledger named in ./reconcile.toml, else the default file."""
     if given is not None:
         return given
     config = find_config(None, Path.cwd())
     return load_settings(config).ledger if config else DEFAULT_LEDGER
+
+
+def _require_reported(key: str, out: Path) -> None:
+    """An acknowledgement can never be taken back: check the key was really reported."""
+    keys = latest_finding_keys(out)
+    if keys is None:
+        raise LedgerError(
+            f"no run report in {out} to check {key} against; run `reconcile run` "
+            "first (or give --out), or pass --force"
+        )
+    if key not in keys:
+        raise LedgerError(
+            f"{key} is not among the findings of the latest run in {out}; check the "
+            "key, or pass --force to acknowledge it anyway"
+        )
 
 
 FINDING_KINDS = tuple(f"{kind}:" for kind in KINDS)
@@ -177,6 +197,20 @@ def ack(
     who: Annotated[
         str | None, typer.Option("--who", help="Who acknowledged it.")
     ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="The reports folder whose latest run must show the finding "
+            "(default ./reports, or the out path in reconcile.toml).",
+        ),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Acknowledge a key the latest run did not report."
+        ),
+    ] = False,
     ledger: LedgerOption = None,
 ) -> None:
     """Acknowledge a finding: shown as known, never failing a run, until it grows."""
@@ -188,6 +222,8 @@ def ack(
             f"{finding_key!r} is not a finding key; copy one from a report's key "
             "column, like mismatch:TEE-BLK-L:amazon"
         )
+    if not force:
+        _require_reported(finding_key.strip(), out or _settings().out)
     if parse_units(units) < 1:
         raise LedgerError("--units must be 1 or more: the units the finding showed")
     now = _now()

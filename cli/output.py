@@ -74,6 +74,18 @@ def is_terminal() -> bool:
 
 
 def show(renderables: list[RenderableType]) -> None:
-    """Print a screen built by a renderer, one part after another."""
-    for part in renderables:
-        out.print(part, highlight=False)
+    """Print a screen built by a renderer, one part after another.
+
+    Off a terminal, lines lose the padding Rich adds to fill table columns, so a
+    log holds exactly the text and grep and diff see no trailing spaces.
+    """
+    if out.is_terminal:
+        for part in renderables:
+            out.print(part, highlight=False)
+        return
+    with out.capture() as captured:
+        for part in renderables:
+            out.print(part, highlight=False)
+    lines = captured.get().splitlines()
+    out.file.write("".join(line.rstrip() + "\n" for line in lines))
+    out.file.flush()

@@ -128,6 +128,13 @@ def _where(finding: Finding) -> str:
     return finding.location or finding.channel or "all locations"
 
 
+TITLE_WIDTH = 40
+
+
+def _shortened(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _one_line(text: str) -> str:
     """Exports carry line breaks inside cells; a finding stays on one line."""
     return " ".join(text.split())
@@ -163,7 +170,7 @@ def worst_table(findings: tuple[Finding, ...], plain: bool) -> Table | None:
             Text(severity, style="" if plain else SEVERITY_STYLES[finding.severity]),
             KIND_LABELS[finding.kind],
             _one_line(finding.sku or "-"),
-            _one_line(finding.title or "")[:40],
+            _shortened(_one_line(finding.title or ""), TITLE_WIDTH),
             _one_line(_where(finding)),
             str(finding.expected),
             str(finding.actual),

@@ -159,3 +159,13 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [jsonable(item) for item in value]
     return str(value)
+
+
+def latest_finding_keys(out_dir: Path) -> set[str] | None:
+    """The finding keys of the newest run under out_dir, or None without one."""
+    path = Path(out_dir) / "latest" / JSON_FILE
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return {finding.get("key") for finding in document.get("findings", [])}

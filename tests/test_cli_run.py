@@ -462,44 +462,15 @@ def test_an_acknowledged_finding_shows_as_known_until_it_grows(
     tmp_path: Path, capsys
 ) -> None:
     ledger = str(tmp_path / "l.sqlite")
+    out_dir = str(tmp_path / "out")
     key = "mismatch:TEE-BLK-L:amazon"
-    assert (
-        main(
-            [
-                "ledger",
-                "ack",
-                key,
-                "--units",
-                "5",
-                "--why",
-                "relisting",
-                "--ledger",
-                ledger,
-            ]
-        )
-        == 0
-    )
-    assert (
-        main(
-            [
-                "ledger",
-                "ack",
-                "mismatch:SOAP-OAT:amazon",
-                "--units",
-                "3",
-                "--why",
-                "x",
-                "--ledger",
-                ledger,
-            ]
-        )
-        == 0
-    )
+    run(["--demo", "--out", out_dir, "--format", "json"], capsys)
+    for finding, units in ((key, "5"), ("mismatch:SOAP-OAT:amazon", "3")):
+        ack = ["ledger", "ack", finding, "--units", units, "--why", "relisting"]
+        assert main([*ack, "--ledger", ledger, "--out", out_dir]) == 0
     capsys.readouterr()
 
-    code, out, _ = run(
-        ["--demo", "--ledger", ledger, "--out", str(tmp_path / "out")], capsys
-    )
+    code, out, _ = run(["--demo", "--ledger", ledger, "--out", out_dir], capsys)
 
     doc = json.loads((tmp_path / "out" / "latest" / "findings.json").read_text())
     status = {f["key"]: f["status"] for f in doc["findings"]}
@@ -569,6 +540,7 @@ def test_an_edited_ledger_stops_the_run(
             "5",
             "--why",
             "x",
+            "--force",
             "--ledger",
             str(ledger),
         ]
@@ -671,3 +643,20 @@ def test_a_long_sku_keeps_its_finding_on_one_line(tmp_path: Path, capsys) -> Non
 
     line = next(line for line in out.splitlines() if sku in line)
     assert "set Amazon to 1" in line
+
+
+def test_an_acknowledgement_of_a_key_the_latest_run_did_not_report_is_refused(
+    tmp_path: Path, capsys
+) -> None:
+    out_dir = str(tmp_path / "out")
+    run(["--demo", "--out", out_dir, "--format", "json"], capsys)
+    ack = ["ledger", "ack", "mismatch:NO-SUCH:amazon", "--units", "1", "--why", "x"]
+    ledger = str(tmp_path / "l.sqlite")
+
+    code = main([*ack, "--out", out_dir, "--ledger", ledger])
+
+    err = " ".join(capsys.readouterr().err.split())
+    assert code == 2
+    assert "is not among the findings of the latest run" in err
+    assert not (tmp_path / "l.sqlite").exists()
+    assert main([*ack, "--out", out_dir, "--force", "--ledger", ledger]) == 0
