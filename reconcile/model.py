@@ -44,10 +44,6 @@ class Finding:
     detail: Mapping[str, Any] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
 
-    @property
-    def units_at_risk(self) -> int:
-        return abs(self.difference)
-
 
 @dataclass(frozen=True)
 class SourceInfo:

@@ -55,10 +55,6 @@ class Table:
     rows: pa.Array  # spreadsheet row number of each record (header row = index + 1)
 
 
-def display_name(path: Path) -> str:
-    return path.name
-
-
 def candidate_headers(path: Path) -> list[Header]:
     """Each of the first lines of a file, parsed as a possible header row."""
     if path.suffix.lower() in XLSX_SUFFIXES:
@@ -105,30 +101,6 @@ def _xlsx_candidates(path: Path) -> list[Header]:
 
 class NotUtf8(Exception):
     """The file is not UTF-8 after all; read it again as Windows-1252."""
-
-
-def read_columns(
-    header: Header,
-    columns: Sequence[str],
-    quoting: bool,
-    footer: re.Pattern[bytes] | None = None,
-) -> Table:
-    """Every record after the header, in one table (for small exports)."""
-    batches = list(iter_columns(header, columns, quoting, footer))
-    data = (
-        pa.Table.from_batches(
-            [batch for table in batches for batch in table.data.to_batches()],
-            schema=batches[0].data.schema if batches else None,
-        )
-        if batches
-        else pa.table({name: pa.array([], pa.string()) for name in columns})
-    )
-    rows = (
-        pa.concat_arrays([t.rows for t in batches])
-        if batches
-        else pa.array([], pa.int64())
-    )
-    return Table(header, data, rows)
 
 
 def iter_columns(
